@@ -1,0 +1,115 @@
+"""Command-line interface: ``flask seed …``, ``flask stats``, ``flask mail send``, ``flask users …``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from campaign import demo
+from campaign.accounts import services as account_services
+from campaign.accounts.models import User, UserStatus
+from campaign.core import mail
+from campaign.core.auth import Role
+from campaign.editions import services as edition_services
+from campaign.editions.models import Edition
+from campaign.extensions import db
+from campaign.reference.models import Municipality, Sdg
+from campaign.reference.services import load_reference
+from campaign.registrations import services as registration_services
+
+seed = AppGroup("seed", help="Load reference or demo data.")
+mail_cli = AppGroup("mail", help="The outbox.")
+users = AppGroup("users", help="Accounts.")
+
+
+@seed.command("reference")
+def seed_reference() -> None:
+    """Load municipalities, provinces and SDGs. Running it again changes nothing."""
+    result = load_reference()
+    db.session.commit()
+    click.echo(f"reference data: {result.created} created, {result.updated} updated")
+
+
+@seed.command("demo")
+def seed_demo() -> None:
+    """Load the reference data and the deterministic demo data into an empty database."""
+    load_reference()
+    try:
+        summary = demo.seed_demo()
+    except RuntimeError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(
+        f"demo data: {summary.editions} editions, {summary.registrations} registrations, "
+        f"{summary.users} users (password: {demo.DEMO_PASSWORD})"
+    )
+
+
+def collect_stats() -> dict[str, int]:
+    """Counts of what is stored; ``registrations`` counts the current edition only."""
+
+    def count(model: type) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+    edition = edition_services.current_edition()
+    return {
+        "municipalities": count(Municipality),
+        "sdgs": count(Sdg),
+        "editions": count(Edition),
+        "registrations": registration_services.count_active(edition) if edition else 0,
+        "users": count(User),
+    }
+
+
+@click.command("stats")
+@with_appcontext
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def stats(as_json: bool) -> None:
+    """Print the counts of what is stored."""
+    figures = collect_stats()
+    if as_json:
+        click.echo(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            click.echo(f"{key:>16}: {value}")
+
+
+@mail_cli.command("send")
+def mail_send() -> None:
+    """Send the mail waiting in the outbox, failed mail included."""
+    counts = mail.deliver()
+    click.echo(json.dumps(counts))
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([Role.TEAM.value, Role.ADMIN.value]), default=Role.TEAM.value)
+@click.password_option()
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create an active campaign-team or admin account."""
+    if account_services.find_by_email(email) is not None:
+        raise click.ClickException(f"an account for {email} exists already")
+    if len(password) < 10:
+        raise click.ClickException("choose a password of at least 10 characters")
+    db.session.add(
+        User(
+            email=account_services.normalise_email(email),
+            name=name,
+            role=Role(role),
+            status=UserStatus.ACTIVE,
+            password_hash=account_services.hash_password(password),
+        )
+    )
+    db.session.commit()
+    click.echo(f"created {role} account {email}")
+
+
+def register(app: Flask) -> None:
+    for command in (seed, stats, mail_cli, users):
+        app.cli.add_command(command)

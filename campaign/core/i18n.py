@@ -1,0 +1,22 @@
+"""Language selection: Dutch by default, English by choice, remembered in a cookie."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def select_locale() -> str:
+    """Locale for this request: the user's choice, then the cookie, then Dutch."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated:
+        locale = getattr(current_user, "locale", None)
+        if locale in languages:
+            return locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,219 @@
+"""Outgoing mail: every message is a row in the outbox before it is sent.
+
+``queue`` renders a message in the recipient's language and stores it. ``deliver``
+sends what is pending through the configured transport: SMTP, or ``.eml`` files in
+development. A failed send stays in the outbox with its error and can be retried.
+"""
+
+from __future__ import annotations
+
+import enum
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from campaign.core.db import UTCDateTime, utcnow
+from campaign.extensions import db
+
+
+class MailStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMail(db.Model):
+    __tablename__ = "outbox_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    to_address: Mapped[str] = mapped_column(sa.String(320))
+    locale: Mapped[str] = mapped_column(sa.String(5))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[MailStatus] = mapped_column(
+        sa.Enum(MailStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=MailStatus.PENDING,
+        index=True,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def queue(
+    template: str,
+    *,
+    to: str,
+    locale: str,
+    subject: Any,
+    kind: str,
+    idempotency_key: str | None = None,
+    **context: Any,
+) -> OutboxMail:
+    """Render ``email/<template>.txt`` and ``.html`` in ``locale`` and store the message.
+
+    ``subject`` may be a lazy string; it is evaluated in ``locale``. With an
+    ``idempotency_key`` that is already in the outbox, the stored message is returned
+    and nothing new is queued.
+    """
+    if idempotency_key:
+        existing = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing
+    with force_locale(locale):
+        subject_text = str(subject)
+        context = {"subject": subject_text, "locale": locale, **context}
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+    mail = OutboxMail(
+        kind=kind,
+        idempotency_key=idempotency_key,
+        to_address=to,
+        locale=locale,
+        subject=subject_text,
+        body_text=text,
+        body_html=html,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    return mail
+
+
+def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = mail.subject
+    message["From"] = sender
+    message["To"] = mail.to_address
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="duurzamegemeente.local")
+    message.set_content(mail.body_text)
+    message.add_alternative(mail.body_html, subtype="html")
+    message["Content-Language"] = mail.locale  # after set_content, which drops Content-* headers
+    return message
+
+
+class _FileTransport:
+    def __init__(self, directory: str) -> None:
+        self.directory = Path(directory)
+
+    def __enter__(self) -> _FileTransport:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send(self, mail: OutboxMail, message: EmailMessage) -> None:
+        name = f"{utcnow():%Y%m%dT%H%M%S}-{mail.id:06d}-{mail.kind}.eml"
+        tmp = self.directory / (name + ".tmp")
+        tmp.write_bytes(bytes(message))
+        tmp.replace(self.directory / name)
+
+
+class _SMTPTransport:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> _SMTPTransport:
+        cfg = self.config
+        if cfg["MAIL_SECURITY"] == "ssl":
+            self.smtp = smtplib.SMTP_SSL(
+                cfg["MAIL_SERVER"],
+                cfg["MAIL_PORT"],
+                timeout=cfg["MAIL_TIMEOUT"],
+                context=ssl.create_default_context(),
+            )
+        else:
+            self.smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"])
+            if cfg["MAIL_SECURITY"] == "starttls":
+                self.smtp.starttls(context=ssl.create_default_context())
+        if cfg.get("MAIL_USERNAME"):
+            self.smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+
+    def send(self, mail: OutboxMail, message: EmailMessage) -> None:
+        assert self.smtp is not None
+        self.smtp.send_message(message)
+
+
+def _transport(config: dict[str, Any]) -> _FileTransport | _SMTPTransport:
+    if config["MAIL_TRANSPORT"] == "smtp":
+        return _SMTPTransport(config)
+    return _FileTransport(config["MAIL_FILE_DIR"])
+
+
+def deliver(ids: list[int] | None = None, *, limit: int = 200) -> dict[str, int]:
+    """Send pending mail (all of it, or the given ids) and commit after each message.
+
+    Returns counts of sent and failed messages. Never raises for a transport error:
+    the error is stored on the message.
+    """
+    query = sa.select(OutboxMail).where(OutboxMail.status != MailStatus.SENT).order_by(OutboxMail.id)
+    if ids is not None:
+        if not ids:
+            return {"sent": 0, "failed": 0}
+        query = query.where(OutboxMail.id.in_(ids))
+    mails = list(db.session.scalars(query.limit(limit)))
+    counts = {"sent": 0, "failed": 0}
+    if not mails:
+        return counts
+    config = current_app.config
+    done: set[int] = set()
+    try:
+        with _transport(config) as transport:
+            for mail in mails:
+                _send_one(transport, mail, config["MAIL_SENDER"], counts)
+                done.add(mail.id)
+    except (smtplib.SMTPException, OSError) as error:
+        current_app.logger.warning("mail transport unavailable: %s", error)
+        for mail in mails:
+            if mail.id not in done:
+                mail.attempts += 1
+                mail.status = MailStatus.FAILED
+                mail.last_error = f"{type(error).__name__}: {error}"
+                counts["failed"] += 1
+        db.session.commit()
+    return counts
+
+
+def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int]) -> None:
+    mail.attempts += 1
+    try:
+        transport.send(mail, build_message(mail, sender))
+    except (smtplib.SMTPException, OSError) as error:
+        mail.status = MailStatus.FAILED
+        mail.last_error = f"{type(error).__name__}: {error}"
+        counts["failed"] += 1
+    else:
+        mail.status = MailStatus.SENT
+        mail.sent_at = utcnow()
+        mail.last_error = None
+        counts["sent"] += 1
+    db.session.commit()
+
+
+def deliver_if_immediate(mails: list[OutboxMail]) -> None:
+    """After a request's commit: send what it queued, when delivery is immediate."""
+    if current_app.config["MAIL_DELIVERY"] == "immediate" and mails:
+        deliver([mail.id for mail in mails])

@@ -1,0 +1,248 @@
+"""Deterministic demo data: editions 2018–2025, about 180 participants, officers and staff.
+
+Run through ``flask seed demo``. The same database and the same code always give the
+same data. Demo accounts all use DEMO_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from campaign.accounts.models import User, UserStatus
+from campaign.accounts.services import hash_password
+from campaign.core.auth import Role
+from campaign.editions.models import Edition
+from campaign.editions.services import default_dates, set_current
+from campaign.extensions import db
+from campaign.reference.models import FormerMunicipality, Municipality, Sdg
+from campaign.registrations.models import Registration, RegistrationStatus, Track
+
+DEMO_PASSWORD = "duurzaam-2025"  # noqa: S105 - published demo password
+TEAM_EMAIL = "team@vvsg.example"
+ADMIN_EMAIL = "admin@vvsg.example"
+SEED = 2025
+
+# year: (title, theme, focus SDGs, participants)
+EDITIONS = {
+    2018: ("Week van de Duurzame Gemeente 2018", "De SDG's in je gemeente", [17], 118),
+    2019: ("Week van de Duurzame Gemeente 2019", "Duurzame helden in de kijker", [3, 4], 137),
+    2020: ("Week van de Duurzame Gemeente 2020", "Lokaal verbonden, ook op afstand", [3, 10], 126),
+    2021: ("Week van de Duurzame Gemeente 2021", "Samen sterk voor het klimaat – SDG 13", [13], 149),
+    2022: ("Week van de Duurzame Gemeente 2022", "Partnerschappen maken het verschil – SDG 17", [17], 158),
+    2023: ("Week van de Duurzame Gemeente 2023", "Energie en klimaat – SDG 7 en 13", [7, 13], 166),
+    2024: ("Week van de Duurzame Gemeente 2024", "Niemand achterlaten – SDG 10", [10], 174),
+    2025: ("Week van de Duurzame Gemeente 2025", "10 jaar Agenda 2030 – SDG 11", [11], 181),
+}
+CURRENT_YEAR = 2025
+# Gent has the demo officer of the README; Beveren-Kruibeke-Zwijndrecht has the longest name.
+ALWAYS_TAKING_PART = {"44021", "46030"}
+
+FIRST_NAMES = [
+    "An",
+    "Bart",
+    "Charlotte",
+    "Dirk",
+    "Els",
+    "Filip",
+    "Griet",
+    "Hanne",
+    "Ilse",
+    "Jan",
+    "Katrien",
+    "Lien",
+    "Marc",
+    "Nele",
+    "Olivier",
+    "Pieter",
+    "Quinten",
+    "Ruth",
+    "Sofie",
+    "Tom",
+    "Ward",
+    "Yasmine",
+    "Zeynep",
+    "Elif",
+    "Mohamed",
+    "Lotte",
+    "Jeroen",
+    "Sarah",
+    "Koen",
+    "Inge",
+]
+LAST_NAMES = [
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "De Smet",
+    "Dubois",
+    "Hermans",
+    "Aerts",
+    "Van den Broeck",
+    "Verhoeven",
+    "De Clercq",
+    "Claeys",
+    "Vermeulen",
+    "Lambrechts",
+    "Vandenberghe",
+    "Coppens",
+    "Desmet",
+    "Vervoort",
+    "Bogaerts",
+    "El Amrani",
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    editions: int
+    registrations: int
+    users: int
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(c for c in ascii_name.lower() if c.isalnum())
+
+
+def _phone(rng: random.Random) -> str:
+    return f"0{rng.randint(2, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(7, 17), rng.randint(0, 59)), tzinfo=UTC)
+
+
+def seed_demo() -> DemoSummary:
+    """Create the demo data. Raises RuntimeError when editions exist already."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Edition)):
+        raise RuntimeError("the database holds editions already; demo data goes into an empty database")
+    municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.nis_code)))
+    if len(municipalities) != 285:
+        raise RuntimeError("load the reference data first: flask seed reference")
+    former = list(db.session.scalars(sa.select(FormerMunicipality).order_by(FormerMunicipality.nis_code)))
+    sdgs = {s.number: s for s in db.session.scalars(sa.select(Sdg))}
+    rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+    password_hash = hash_password(DEMO_PASSWORD)
+
+    staff = [
+        User(
+            email=TEAM_EMAIL,
+            name="Campagneteam VVSG",
+            role=Role.TEAM,
+            status=UserStatus.ACTIVE,
+            password_hash=password_hash,
+        ),
+        User(
+            email=ADMIN_EMAIL,
+            name="Beheerder VVSG",
+            role=Role.ADMIN,
+            status=UserStatus.ACTIVE,
+            password_hash=password_hash,
+        ),
+    ]
+    db.session.add_all(staff)
+
+    # How keen each municipality is: the keen ones take part year after year.
+    keenness = {m.id: rng.random() for m in municipalities}
+    for municipality in municipalities:
+        if municipality.nis_code in ALWAYS_TAKING_PART:
+            keenness[municipality.id] = 5.0
+    editions: dict[int, Edition] = {}
+    for year, (title, theme, focus, _count) in EDITIONS.items():
+        edition = Edition(year=year, title=title, theme=theme, **default_dates(year))
+        edition.focus_sdgs = [sdgs[n] for n in focus]
+        editions[year] = edition
+        db.session.add(edition)
+    db.session.flush()
+    set_current(editions[CURRENT_YEAR])
+
+    registrations = 0
+    for year, (_title, _theme, _focus, count) in EDITIONS.items():
+        edition = editions[year]
+        opened = date(year, 3, 1)
+        span = (edition.registration_deadline - opened).days
+        if year < 2025:
+            # Before the 2025 mergers, the 300 old municipalities took part.
+            ranked = sorted(former, key=lambda f: keenness[f.successor_id] + rng.gauss(0, 0.25), reverse=True)
+            by_successor: dict[int, list[FormerMunicipality]] = {}
+            for old in ranked[:count]:
+                by_successor.setdefault(old.successor_id, []).append(old)
+            chosen = [(successor_id, olds) for successor_id, olds in by_successor.items()]
+        else:
+            ranked_new = sorted(municipalities, key=lambda m: keenness[m.id] + rng.gauss(0, 0.25), reverse=True)
+            chosen = [(m.id, []) for m in ranked_new[:count]]
+        for municipality_id, olds in sorted(chosen):
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            db.session.add(
+                Registration(
+                    edition=edition,
+                    municipality_id=municipality_id,
+                    former_municipalities=olds,
+                    status=RegistrationStatus.ACTIVE,
+                    contact_name=name,
+                    contact_email=f"{_slug(name)}@gemeente.example",
+                    contact_phone=_phone(rng),
+                    flag_commitment=rng.random() < 0.8,
+                    heroes_planned=rng.choice([1, 2, 3, 3, 3, 4, 5, 5, 6, 8, 10, 17]),
+                    track=Track.ADVANCED if rng.random() < 0.35 else Track.STARTER,
+                    registered_at=_at(opened + timedelta(days=int(rng.triangular(0, span, span * 0.8))), rng),
+                )
+            )
+            registrations += 1
+    db.session.flush()
+
+    # One officer for every municipality registered for the current edition.
+    current = editions[CURRENT_YEAR]
+    officers = 0
+    by_id = {m.id: m for m in municipalities}
+    current_regs = db.session.scalars(
+        sa.select(Registration).where(Registration.edition_id == current.id).order_by(Registration.id)
+    )
+    for registration in current_regs:
+        municipality = by_id[registration.municipality_id]
+        user = User(
+            email=f"communicatie@{_slug(municipality.name_nl)}.example",
+            name=registration.contact_name,
+            role=Role.OFFICER,
+            status=UserStatus.ACTIVE,
+            municipality=municipality,
+            password_hash=password_hash,
+            email_verified_at=registration.registered_at - timedelta(days=2),
+            decided_at=registration.registered_at - timedelta(days=1),
+        )
+        registration.created_by = user
+        registration.contact_email = user.email
+        db.session.add(user)
+        officers += 1
+
+    # A few officers of municipalities not registered yet, waiting in the approval queue.
+    registered_ids = set(
+        db.session.scalars(sa.select(Registration.municipality_id).where(Registration.edition_id == current.id))
+    )
+    waiting = [m for m in municipalities if m.id not in registered_ids][::17][:5]
+    for municipality in waiting:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        db.session.add(
+            User(
+                email=f"duurzaamheid@{_slug(municipality.name_nl)}.example",
+                name=name,
+                role=Role.OFFICER,
+                status=UserStatus.PENDING,
+                municipality=municipality,
+                password_hash=password_hash,
+                email_verified_at=datetime(2025, 6, 20, 9, 0, tzinfo=UTC),
+            )
+        )
+    db.session.flush()
+    return DemoSummary(editions=len(editions), registrations=registrations, users=len(staff) + officers + len(waiting))

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from campaign.core.forms import add_errors, strip
+from campaign.editions.services import DATE_FIELDS, date_problems
+
+_date_message = _l("Fill in a date as dd/mm/yyyy.")
+
+
+class LocalDateField(DateField):
+    """A date as the browser's date picker sends it, or as typed in Belgium (dd/mm/yyyy)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_date_message)) from error
+
+
+def _date(label: Any) -> LocalDateField:
+    return LocalDateField(label, [InputRequired(_date_message)], format=["%Y-%m-%d", "%d/%m/%Y"])
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EditionForm(FlaskForm):
+    year = IntegerField(
+        _l("Year"),
+        [
+            InputRequired(_l("Fill in the year, for example 2026.")),
+            NumberRange(2015, 2100, _l("Fill in a year between 2015 and 2100.")),
+        ],
+    )
+    title = StringField(_l("Title"), [DataRequired(_l("Fill in a title.")), Length(max=200)], filters=[strip])
+    theme = StringField(_l("Theme"), [Length(max=300)], filters=[strip])
+    focus_sdgs = CheckboxListField(_l("Focus SDGs"), coerce=int)
+    week_start = _date(_l("First day of the week"))
+    week_end = _date(_l("Last day of the week"))
+    registration_deadline = _date(_l("Registration deadline"))
+    hero_deadline = _date(_l("Hero intake deadline"))
+    evaluation_deadline = _date(_l("Evaluation deadline"))
+    is_current = BooleanField(_l("This is the current edition"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        problems = date_problems(
+            self.year.data if not self.year.errors else None, {name: getattr(self, name).data for name in DATE_FIELDS}
+        )
+        add_errors(self, problems)
+        return valid and not problems
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "year": self.year.data,
+            "title": self.title.data,
+            "theme": self.theme.data or "",
+            "focus_sdgs": self.focus_sdgs.data or [],
+            **{name: getattr(self, name).data for name in DATE_FIELDS},
+        }

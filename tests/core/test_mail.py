@@ -1,0 +1,158 @@
+"""The outbox against a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from campaign.core import mail
+from campaign.core.mail import MailStatus, OutboxMail
+from campaign.extensions import db
+from tests import factories
+from tests.mailbox import html_of, parse, text_of
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield collector, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_app(app, monkeypatch, smtp_server):
+    _, port = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    return app
+
+
+def queue_reset(user):
+    return mail.queue(
+        "password_reset",
+        to=user.email,
+        locale=user.locale,
+        kind="password-reset",
+        subject="Kies een nieuw wachtwoord",
+        user=user,
+        link="http://localhost/x",
+        hours=2,
+    )
+
+
+def test_queued_mail_is_sent_over_smtp_as_html_and_text(smtp_app, smtp_server):
+    collector, _ = smtp_server
+    with smtp_app.test_request_context():
+        user = factories.make_officer()
+        queued = queue_reset(user)
+        assert queued.status == MailStatus.PENDING
+        counts = mail.deliver([queued.id])
+    assert counts == {"sent": 1, "failed": 0}
+    assert queued.status == MailStatus.SENT
+    assert queued.sent_at is not None
+    [(sender, recipients, raw)] = collector.messages
+    assert recipients == [user.email]
+    assert "duurzamegemeente@vvsg.be" in sender
+    message = parse(raw)
+    assert message["Subject"] == "Kies een nieuw wachtwoord"
+    assert "http://localhost/x" in text_of(message)
+    assert '<a href="http://localhost/x">' in html_of(message)
+    assert "Dag" in text_of(message)
+
+
+def test_an_unreachable_server_marks_mail_failed_and_keeps_it(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens here
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 2)
+    with app.test_request_context():
+        queued = queue_reset(factories.make_officer())
+        counts = mail.deliver([queued.id])
+    assert counts == {"sent": 0, "failed": 1}
+    assert queued.status == MailStatus.FAILED
+    assert queued.attempts == 1
+    assert "ConnectionRefused" in queued.last_error
+
+
+def test_failed_mail_is_retried_by_the_cli(smtp_app, smtp_server):
+    collector, _ = smtp_server
+    with smtp_app.test_request_context():
+        queued = queue_reset(factories.make_officer())
+        queued.status = MailStatus.FAILED
+        queued.last_error = "earlier failure"
+        db.session.flush()
+    result = smtp_app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert '"sent": 1' in result.output
+    assert len(collector.messages) == 1
+    assert queued.status == MailStatus.SENT
+    assert queued.last_error is None
+
+
+def test_idempotency_key_queues_a_mail_once(app):
+    with app.test_request_context():
+        user = factories.make_officer()
+        first = mail.queue(
+            "password_reset",
+            to=user.email,
+            locale="nl",
+            kind="x",
+            subject="s",
+            idempotency_key="k-1",
+            user=user,
+            link="l",
+            hours=1,
+        )
+        second = mail.queue(
+            "password_reset",
+            to=user.email,
+            locale="nl",
+            kind="x",
+            subject="s",
+            idempotency_key="k-1",
+            user=user,
+            link="l",
+            hours=1,
+        )
+    assert first.id == second.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail)) == 1
+
+
+def test_signup_mail_goes_through_the_outbox_and_smtp(smtp_app, smtp_server, client):
+    collector, _ = smtp_server
+    client.post(
+        "/account/signup",
+        data={
+            "name": "Jef",
+            "email": "jef@example.be",
+            "municipality": factories.municipality("11002").id,
+            "password": "een-lang-wachtwoord",
+            "password_confirm": "een-lang-wachtwoord",
+            "works_for_municipality": "y",
+        },
+    )
+    [stored] = db.session.scalars(sa.select(OutboxMail)).all()
+    assert stored.kind == "verify-email"
+    assert stored.status == MailStatus.SENT
+    assert len(collector.messages) == 1
