@@ -13,6 +13,7 @@ from campaign.accounts.views import bp as accounts_bp
 from campaign.config import load_config
 from campaign.core.db import render_item
 from campaign.core.i18n import select_locale
+from campaign.core.urls import BoundedIntConverter
 from campaign.editions.views import bp as editions_bp
 from campaign.extensions import babel, csrf, db, login_manager, migrate
 from campaign.registrations.views import bp as registrations_bp
@@ -28,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     load_config(app, overrides)
+    app.url_map.converters["int"] = BoundedIntConverter
 
     db.init_app(app)
     migrate.init_app(

@@ -28,5 +28,5 @@ if [ "$("$VENV/bin/flask" stats --json | "$VENV/bin/python" -c 'import json,sys;
   log "loading demo data"
   "$VENV/bin/flask" seed demo
 fi
-log "serving on http://127.0.0.1:5000 (Ctrl-C stops)"
+log "serving on http://127.0.0.1:${PORT:-5000} (Ctrl-C stops)"
 exec "$VENV/bin/flask" run --host 127.0.0.1 --port "${PORT:-5000}"

@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms import Field, Form, IntegerField
+from wtforms.validators import StopValidation, ValidationError
 
 
 class MinPasswordLength:
@@ -38,3 +38,23 @@ def add_errors(form: Form, problems: dict[str, list[object]]) -> None:
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change something."""
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose unreadable input gets the field's own message (``invalid_message``)
+    instead of WTForms' generic one."""
+
+    def __init__(self, *args: Any, invalid_message: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(self.invalid_message)) from error
+
+    def pre_validate(self, form: Form) -> None:
+        # A value that could not be read is reported once, not again by the validators.
+        if self.process_errors:
+            raise StopValidation()

@@ -4,11 +4,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from campaign.core.forms import add_errors, strip
+from campaign.core.forms import WholeNumberField, add_errors, strip
 from campaign.editions.services import DATE_FIELDS, date_problems
 
 _date_message = _l("Fill in a date as dd/mm/yyyy.")
@@ -34,12 +34,13 @@ class CheckboxListField(SelectMultipleField):
 
 
 class EditionForm(FlaskForm):
-    year = IntegerField(
+    year = WholeNumberField(
         _l("Year"),
         [
             InputRequired(_l("Fill in the year, for example 2026.")),
             NumberRange(2015, 2100, _l("Fill in a year between 2015 and 2100.")),
         ],
+        invalid_message=_l("Fill in the year, for example 2026."),
     )
     title = StringField(_l("Title"), [DataRequired(_l("Fill in a title.")), Length(max=200)], filters=[strip])
     theme = StringField(_l("Theme"), [Length(max=300)], filters=[strip])

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -16,7 +16,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from campaign.core.forms import strip
+from campaign.core.forms import WholeNumberField, strip
 from campaign.registrations.models import RegistrationStatus, Track
 
 TRACK_CHOICES = [
@@ -47,9 +47,10 @@ class RegistrationForm(FlaskForm):
         filters=[strip],
     )
     flag_commitment = BooleanField(_l("We will raise the SDG flag on 25 September."))
-    heroes_planned = IntegerField(
+    heroes_planned = WholeNumberField(
         _l("Number of heroes we plan to put in the spotlight"),
         [InputRequired(_l("Fill in a number from 1 to 17.")), NumberRange(1, 17, _l("Fill in a number from 1 to 17."))],
+        invalid_message=_l("Fill in a number from 1 to 17."),
         default=3,
         description=_l("One hero per SDG at most: from 1 to 17."),
     )

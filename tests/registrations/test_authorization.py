@@ -68,3 +68,14 @@ def test_pending_officer_has_no_access(client, auth, edition):
     pending = factories.make_officer(status=UserStatus.PENDING)
     auth.login(pending)
     assert client.get("/registrations/new").status_code == 302  # to the login page
+
+
+def test_huge_ids_in_urls_are_404_not_a_database_error(client, auth, team_user):
+    auth.login(team_user)
+    for url in (
+        "/registrations/99999999999999999999",
+        "/team/editions/99999999999/edit",
+        "/account/approvals/99999999999/approve",
+    ):
+        response = client.get(url) if "approve" not in url else client.post(url)
+        assert response.status_code == 404, url
