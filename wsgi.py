@@ -1,5 +1,5 @@
 """WSGI entry point: ``gunicorn wsgi:app``."""
 
-from campaign import create_app
+from campaign.app import create_app
 
 app = create_app()

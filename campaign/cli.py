@@ -6,20 +6,24 @@ import json
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from campaign import demo
 from campaign.accounts import services as account_services
 from campaign.accounts.models import User, UserStatus
-from campaign.core import mail
+from campaign.actions.models import Action
+from campaign.core import clock, mail
 from campaign.core.auth import Role
+from campaign.demo import seed as demo
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
+from campaign.heroes import services as hero_services
+from campaign.heroes.models import Consent, Hero
 from campaign.reference.models import Municipality, Sdg
 from campaign.reference.services import load_reference
 from campaign.registrations import services as registration_services
+from campaign.registrations.services import local_date
 
 seed = AppGroup("seed", help="Load reference or demo data.")
 mail_cli = AppGroup("mail", help="The outbox.")
@@ -39,30 +43,38 @@ def seed_demo() -> None:
     """Load the reference data and the deterministic demo data into an empty database."""
     load_reference()
     try:
-        summary = demo.seed_demo()
+        summary = demo.seed_demo(media_root=current_app.config["MEDIA_ROOT"])
     except RuntimeError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(
         f"demo data: {summary.editions} editions, {summary.registrations} registrations, "
-        f"{summary.users} users (password: {demo.DEMO_PASSWORD})"
+        f"{summary.users} users, {summary.actions} actions, {summary.heroes} heroes (password: {demo.DEMO_PASSWORD})"
     )
 
 
 def collect_stats() -> dict[str, int]:
-    """Counts of what is stored; ``registrations`` counts the current edition only."""
+    """Counts of what is stored. ``registrations`` counts the current edition only;
+    ``heroes_public`` counts the heroes whose valid consent allows the web today."""
 
     def count(model: type) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
     edition = edition_services.current_edition()
+    today = local_date(clock.now())
     return {
         "municipalities": count(Municipality),
         "sdgs": count(Sdg),
         "editions": count(Edition),
         "registrations": registration_services.count_active(edition) if edition else 0,
         "users": count(User),
+        "actions": count(Action),
+        "heroes": count(Hero),
+        "heroes_public": len(hero_services.public_heroes(today=today)),
+        "consents_withdrawn": db.session.scalar(
+            sa.select(sa.func.count()).select_from(Consent).where(Consent.withdrawn_at.is_not(None))
+        ),
     }
 
 

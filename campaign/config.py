@@ -27,7 +27,11 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     MEDIA_ROOT = str(PROJECT_ROOT / "media")
     MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Requests may be larger than one image, so that the image pipeline (not a bare 413)
+    # explains the limit and the form keeps what was typed.
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024
+    IMAGE_MAX_BYTES = 15 * 1024 * 1024
+    IMAGE_MAX_PIXELS = 40_000_000
 
     # Sessions and cookies. SESSION_COOKIE_SECURE is decided in load_config when left as None:
     # Secure outside debug and testing. Set it to false explicitly for local plain http.
@@ -64,9 +68,16 @@ class Defaults:
     EMAIL_VERIFICATION_MAX_AGE = 48 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     PASSWORD_MIN_LENGTH = 10
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5  # for one account from one address
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # from one address, over all accounts
+    LOGIN_MAX_FAILURES_ACCOUNT_TOTAL = 50  # for one account, over all addresses
     LOGIN_FAILURE_WINDOW = 15 * 60
+    MAIL_REQUESTS_PER_ADDRESS = 10  # sign-ups, new links and resets per hour from one address
+    MAIL_REQUESTS_PER_RECIPIENT = 3  # … and to one mailbox
+    MAIL_REQUEST_WINDOW = 3600
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host. Without
+    # it, every client would share the proxy's address, and links in mails would be wrong.
+    TRUSTED_PROXIES = 0
 
     # Public base URL for links in mails sent outside a request (jobs, CLI).
     SERVER_NAME: str | None = None

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
 case "${1:-}" in
   update)
-    "$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* .venv node_modules' \
+    "$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs='.* .venv node_modules' \
       --no-location --sort-output --project campaign -o campaign/translations/messages.pot .
     "$PYBABEL" update -i campaign/translations/messages.pot -d campaign/translations -l nl --no-fuzzy-matching
     ;;

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 
-from campaign import create_app
+from campaign.app import create_app
 from campaign.extensions import db
 from campaign.reference.services import load_reference
 from tests import factories

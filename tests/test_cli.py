@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from campaign import create_app
+from campaign.app import create_app
 from campaign.extensions import db
 from tests.conftest import base_config, database_url
 
@@ -29,7 +29,17 @@ def stats(runner):
 
 def test_seed_reference_then_stats_then_demo(cli_app):
     runner = cli_app.test_cli_runner()
-    assert stats(runner) == {"municipalities": 0, "sdgs": 0, "editions": 0, "registrations": 0, "users": 0}
+    assert stats(runner) == {
+        "municipalities": 0,
+        "sdgs": 0,
+        "editions": 0,
+        "registrations": 0,
+        "users": 0,
+        "actions": 0,
+        "heroes": 0,
+        "heroes_public": 0,
+        "consents_withdrawn": 0,
+    }
 
     result = runner.invoke(args=["seed", "reference"])
     assert result.exit_code == 0, result.output
@@ -47,6 +57,10 @@ def test_seed_reference_then_stats_then_demo(cli_app):
     assert figures["editions"] == 8
     assert 170 <= figures["registrations"] <= 190
     assert figures["users"] >= figures["registrations"] + 2
+    assert 1700 <= figures["actions"] <= 2300
+    assert 750 <= figures["heroes"] <= 1050
+    assert 0 < figures["heroes_public"] < figures["heroes"]
+    assert figures["consents_withdrawn"] > 0
 
     # Demo data goes only into an empty database.
     result = runner.invoke(args=["seed", "demo"])

@@ -14,7 +14,7 @@ METHODS = [
     ("campaign/templates/**.html", "jinja2"),
     ("campaign/templates/**.txt", "jinja2"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from campaign import create_app
+from campaign.app import create_app
 from campaign.core.db import render_item
 from campaign.extensions import db
 from tests.conftest import base_config, database_url

@@ -3,19 +3,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, ValidationError
 
-from campaign.core.forms import MinPasswordLength, strip
+from campaign.core.forms import MinPasswordLength, max_length, password_hint, strip
 
 _email = [
     DataRequired(_l("Fill in your e-mail address.")),
     Email(_l("Fill in a valid e-mail address, like name@municipality.be."), check_deliverability=False),
-    Length(max=320),
+    max_length(320),
 ]
 
 
 class SignUpForm(FlaskForm):
-    name = StringField(_l("Your name"), [DataRequired(_l("Fill in your name.")), Length(max=120)], filters=[strip])
+    name = StringField(_l("Your name"), [DataRequired(_l("Fill in your name.")), max_length(120)], filters=[strip])
     email = EmailField(_l("Work e-mail address"), _email, filters=[strip])
     municipality = SelectField(
         _l("Your municipality"),
@@ -37,6 +37,7 @@ class SignUpForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.municipality.choices = []
+        self.password.description = password_hint()
 
 
 class LoginForm(FlaskForm):
@@ -51,6 +52,11 @@ class EmailForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), [DataRequired(_l("Choose a password.")), MinPasswordLength()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.password.description = password_hint()
+
     password_confirm = PasswordField(
         _l("Repeat the new password"),
         [DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords are not the same."))],
@@ -60,7 +66,7 @@ class ResetPasswordForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """Approve or reject a pending officer; the reason goes into the rejection mail."""
 
-    reason = TextAreaField(_l("Reason (sent to the applicant)"), [Length(max=1000)], filters=[strip])
+    reason = TextAreaField(_l("Reason (sent to the applicant)"), [max_length(1000)], filters=[strip])
 
 
 class ApprovedDomainForm(FlaskForm):
@@ -73,7 +79,7 @@ class ApprovedDomainForm(FlaskForm):
     )
     domain = StringField(
         _l("E-mail domain"),
-        [DataRequired(_l("Fill in a domain, like gent.be.")), Length(max=255)],
+        [DataRequired(_l("Fill in a domain, like gent.be.")), max_length(255)],
         filters=[strip],
         description=_l("Everything after the @, for example gent.be."),
     )

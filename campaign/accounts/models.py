@@ -6,7 +6,6 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.auth import Role
@@ -27,7 +26,7 @@ class UserStatus(enum.StrEnum):
     DISABLED = "disabled"
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,8 +53,12 @@ class User(UserMixin, db.Model):
         sa.CheckConstraint("role != 'officer' OR municipality_id IS NOT NULL", name="officer_has_municipality"),
     )
 
+    # The four members Flask-Login expects of a user.
+    is_authenticated = True
+    is_anonymous = False
+
     @property
-    def is_active(self) -> bool:  # Flask-Login: only active users may log in
+    def is_active(self) -> bool:  # only active users may log in
         return self.status == UserStatus.ACTIVE
 
     def get_id(self) -> str:

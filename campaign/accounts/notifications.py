@@ -90,3 +90,17 @@ def queue_password_reset(user: User) -> OutboxMail:
         link=link,
         hours=hours,
     )
+
+
+def queue_account_exists(user: User) -> OutboxMail:
+    """Someone signed up with an address that has an account: tell its owner."""
+    return mail.queue(
+        "account_exists",
+        to=user.email,
+        locale=user.locale,
+        kind="account-exists",
+        subject=_l("You already have an account"),
+        user=user,
+        login=url_for("accounts.login", _external=True),
+        reset=url_for("accounts.forgot_password", _external=True),
+    )

@@ -45,8 +45,21 @@ class AccountNotActive(DomainError):
 
 @dataclass(frozen=True)
 class LoginLimits:
-    per_account: int
+    """Failed logins allowed within ``window`` seconds: for one account from one address,
+    from one address over all accounts, and for one account over all addresses."""
+
+    per_account_and_address: int
     per_address: int
+    per_account: int
+    window: int
+
+
+@dataclass(frozen=True)
+class MailLimits:
+    """Mails (sign-up, new link, password reset) one address or one recipient may ask for."""
+
+    per_address: int
+    per_recipient: int
     window: int
 
 
@@ -168,15 +181,19 @@ def authenticate(email: str, password: str, *, address: str, limits: LoginLimits
     """
     email = normalise_email(email)
     now = now or utcnow()
+    pair = f"{email}|{address}"
+    # Counting per account *and* address keeps a stranger from locking someone out by
+    # guessing their password; the looser per-account limit slows guessing from many addresses.
     if (
-        ratelimit.count_failures("login-account", email, window=limits.window, now=now) >= limits.per_account
+        ratelimit.count_failures("login-pair", pair, window=limits.window, now=now) >= limits.per_account_and_address
         or ratelimit.count_failures("login-address", address, window=limits.window, now=now) >= limits.per_address
+        or ratelimit.count_failures("login-account", email, window=limits.window, now=now) >= limits.per_account
     ):
         raise TooManyAttempts(_l("Too many failed attempts. Wait 15 minutes and try again, or reset your password."))
     user = find_by_email(email)
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or user is None:
-        ratelimit.record_failure("login-account", email, now=now)
-        ratelimit.record_failure("login-address", address, now=now)
+        for scope, key in (("login-pair", pair), ("login-address", address), ("login-account", email)):
+            ratelimit.record_failure(scope, key, now=now)
         raise InvalidCredentials(_l("The e-mail address or password is not correct."))
     if user.status != UserStatus.ACTIVE:
         messages = {
@@ -188,7 +205,7 @@ def authenticate(email: str, password: str, *, address: str, limits: LoginLimits
             UserStatus.DISABLED: _l("This account has been disabled. Contact the campaign team."),
         }
         raise AccountNotActive(messages[user.status], user.status)
-    ratelimit.clear_failures("login-account", email)
+    ratelimit.clear_failures("login-pair", pair)
     user.last_login_at = now
     db.session.flush()
     return user
@@ -201,7 +218,7 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def add_approved_domain(municipality: Municipality, domain: str, *, by: User) -> ApprovedDomain:
+def add_approved_domain(municipality: Municipality, *, domain: str, by: User) -> ApprovedDomain:
     domain = domain.strip().lower().lstrip("@")
     exists = db.session.scalar(
         sa.select(ApprovedDomain).where(
@@ -225,3 +242,41 @@ def approved_domains() -> list[ApprovedDomain]:
             .order_by(Municipality.name_nl, ApprovedDomain.domain)
         )
     )
+
+
+def check_mail_quota(recipient: str, *, address: str, limits: MailLimits, now: datetime | None = None) -> None:
+    """Count a request that sends mail. Raises TooManyAttempts past the limits, so that
+    nobody can use the platform to flood a mailbox."""
+    now = now or utcnow()
+    recipient = normalise_email(recipient)
+    if (
+        ratelimit.count_failures("mail-address", address, window=limits.window, now=now) >= limits.per_address
+        or ratelimit.count_failures("mail-recipient", recipient, window=limits.window, now=now) >= limits.per_recipient
+    ):
+        raise TooManyAttempts(_l("Too many requests for e-mails. Wait an hour and try again."))
+    ratelimit.record_failure("mail-address", address, now=now)
+    ratelimit.record_failure("mail-recipient", recipient, now=now)
+
+
+def may_reset_password(user: User | None) -> bool:
+    return user is not None and user.status not in (UserStatus.DISABLED, UserStatus.REJECTED)
+
+
+def needs_verification(user: User | None) -> bool:
+    return user is not None and user.status == UserStatus.UNVERIFIED
+
+
+def count_pending() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.status == UserStatus.PENDING))
+
+
+def remove_approved_domain(approved: ApprovedDomain) -> None:
+    db.session.delete(approved)
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """The language of the interface and of the user's mails."""
+    if user.locale != locale:
+        user.locale = locale
+        db.session.flush()

@@ -44,13 +44,30 @@ def _commit_and_send(*queued: mail.OutboxMail) -> None:
     mail.deliver_if_immediate(list(queued))
 
 
+def _mail_quota_ok(recipient: str) -> bool:
+    """Count a request that sends mail; False (with the reason flashed) past the limits."""
+    config = current_app.config
+    limits = services.MailLimits(
+        per_address=config["MAIL_REQUESTS_PER_ADDRESS"],
+        per_recipient=config["MAIL_REQUESTS_PER_RECIPIENT"],
+        window=config["MAIL_REQUEST_WINDOW"],
+    )
+    try:
+        services.check_mail_quota(recipient, address=request.remote_addr or "-", limits=limits)
+    except services.TooManyAttempts as error:
+        db.session.commit()
+        flash(str(error), "error")
+        return False
+    return True
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("site.index"))
     form = SignUpForm()
     form.municipality.choices = _municipality_choices()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _mail_quota_ok(form.email.data):
         try:
             user = services.sign_up(
                 email=form.email.data,
@@ -59,8 +76,12 @@ def signup() -> str | Response:
                 municipality_id=form.municipality.data,
                 locale=str(get_locale()),
             )
-        except services.EmailTaken as error:
-            form.email.errors.append(str(error))
+        except services.EmailTaken:
+            # The same answer as for a new account, so that nobody learns which addresses
+            # have one; the owner gets a mail instead.
+            existing = services.find_by_email(form.email.data)
+            _commit_and_send(notifications.queue_account_exists(existing))
+            return redirect(url_for("accounts.signup_done"))
         except DomainError as error:
             form.municipality.errors.append(str(error))
         else:
@@ -93,10 +114,13 @@ def verify(token: str) -> str | tuple[str, int]:
 def resend_verification() -> Response:
     form = EmailForm()
     if form.validate_on_submit():
-        user = services.find_by_email(form.email.data)
-        if user is not None and user.status == UserStatus.UNVERIFIED:
-            _commit_and_send(notifications.queue_verification(user))
-        flash(_("If an unconfirmed account exists for this address, we have sent a new link."), "info")
+        if _mail_quota_ok(form.email.data):
+            user = services.find_by_email(form.email.data)
+            if services.needs_verification(user):
+                _commit_and_send(notifications.queue_verification(user))
+            else:
+                db.session.commit()
+            flash(_("If an unconfirmed account exists for this address, we have sent a new link."), "info")
     else:
         flash(_("Fill in a valid e-mail address, like name@municipality.be."), "error")
     return redirect(url_for("accounts.signup_done"))
@@ -111,8 +135,9 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         config = current_app.config
         limits = services.LoginLimits(
-            per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            per_account_and_address=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
             per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            per_account=config["LOGIN_MAX_FAILURES_ACCOUNT_TOTAL"],
             window=config["LOGIN_FAILURE_WINDOW"],
         )
         try:
@@ -148,9 +173,13 @@ def logout() -> Response:
 def forgot_password() -> str | Response:
     form = EmailForm()
     if form.validate_on_submit():
+        if not _mail_quota_ok(form.email.data):
+            return render_template("accounts/forgot_password.html", form=form), 429
         user = services.find_by_email(form.email.data)
-        if user is not None and user.status not in (UserStatus.DISABLED, UserStatus.REJECTED):
+        if services.may_reset_password(user):
             _commit_and_send(notifications.queue_password_reset(user))
+        else:
+            db.session.commit()
         flash(_("If an account exists for this address, we have sent a link to choose a new password."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
@@ -165,9 +194,9 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        if user.status == UserStatus.UNVERIFIED:
-            services.verify_email(user)  # the reset link proves the address as well
-        db.session.commit()
+        # The reset link proves the address as well.
+        approved = services.verify_email(user) if services.needs_verification(user) else False
+        _commit_and_send(*([notifications.queue_decision(user)] if approved else []))
         logout_user()
         flash(_("Your password has been changed. Log in with your new password."), "success")
         return redirect(url_for("accounts.login"))
@@ -215,7 +244,7 @@ def domains() -> str | Response:
     if form.validate_on_submit():
         municipality = db.session.get(Municipality, form.municipality.data) or abort(404)
         try:
-            services.add_approved_domain(municipality, form.domain.data, by=current_user)
+            services.add_approved_domain(municipality, domain=form.domain.data, by=current_user)
         except DomainError as error:
             form.domain.errors.append(str(error))
         else:
@@ -239,7 +268,7 @@ def domains() -> str | Response:
 def delete_domain(domain_id: int) -> Response:
     approved = db.session.get(ApprovedDomain, domain_id) or abort(404)
     if EmptyForm().validate_on_submit():
-        db.session.delete(approved)
+        services.remove_approved_domain(approved)
         db.session.commit()
         flash(_("The domain was removed from the list."), "info")
     return redirect(url_for("accounts.domains"))

@@ -9,6 +9,12 @@ LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here (it is translated
+    where it is shown)."""
+    return message
+
+
 def select_locale() -> str:
     """Locale for this request: the user's choice, then the cookie, then Dutch."""
     languages = current_app.config["LANGUAGES"]

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import url_for
 from werkzeug.routing import IntegerConverter, Map
 
 
 def safe_next(target: str | None, default_endpoint: str = "site.index") -> str:
-    """Follow only local paths after a form (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(default_endpoint)
+    """Follow only local paths after a form: no other host, scheme or control characters."""
+    if not target or any(ord(c) < 0x20 or c in "\\\x7f" for c in target):
+        return url_for(default_endpoint)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return url_for(default_endpoint)
+    return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -4,33 +4,23 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from campaign.core.forms import WholeNumberField, add_errors, strip
+from campaign.core.forms import (
+    DATE_MESSAGE,
+    CheckboxListField,
+    LocalDateField,
+    WholeNumberField,
+    add_errors,
+    max_length,
+    strip,
+)
 from campaign.editions.services import DATE_FIELDS, date_problems
-
-_date_message = _l("Fill in a date as dd/mm/yyyy.")
-
-
-class LocalDateField(DateField):
-    """A date as the browser's date picker sends it, or as typed in Belgium (dd/mm/yyyy)."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_date_message)) from error
 
 
 def _date(label: Any) -> LocalDateField:
-    return LocalDateField(label, [InputRequired(_date_message)], format=["%Y-%m-%d", "%d/%m/%Y"])
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    return LocalDateField(label, [InputRequired(DATE_MESSAGE)])
 
 
 class EditionForm(FlaskForm):
@@ -42,8 +32,8 @@ class EditionForm(FlaskForm):
         ],
         invalid_message=_l("Fill in the year, for example 2026."),
     )
-    title = StringField(_l("Title"), [DataRequired(_l("Fill in a title.")), Length(max=200)], filters=[strip])
-    theme = StringField(_l("Theme"), [Length(max=300)], filters=[strip])
+    title = StringField(_l("Title"), [DataRequired(_l("Fill in a title.")), max_length(200)], filters=[strip])
+    theme = StringField(_l("Theme"), [max_length(300)], filters=[strip])
     focus_sdgs = CheckboxListField(_l("Focus SDGs"), coerce=int)
     week_start = _date(_l("First day of the week"))
     week_end = _date(_l("Last day of the week"))
@@ -55,7 +45,8 @@ class EditionForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         problems = date_problems(
-            self.year.data if not self.year.errors else None, {name: getattr(self, name).data for name in DATE_FIELDS}
+            {name: getattr(self, name).data for name in DATE_FIELDS},
+            year=self.year.data if not self.year.errors else None,
         )
         add_errors(self, problems)
         return valid and not problems

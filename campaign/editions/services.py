@@ -30,7 +30,10 @@ def default_dates(year: int) -> dict[str, date]:
     }
 
 
-def date_problems(year: int | None, values: dict[str, date | None]) -> dict[str, list[object]]:
+MAX_WEEK_DAYS = 31
+
+
+def date_problems(values: dict[str, date | None], *, year: int | None) -> dict[str, list[object]]:
     """Return the field errors of a set of edition dates (empty when they are consistent)."""
     problems: dict[str, list[object]] = {}
 
@@ -38,10 +41,19 @@ def date_problems(year: int | None, values: dict[str, date | None]) -> dict[str,
         problems.setdefault(field, []).append(message)
 
     start, end = values.get("week_start"), values.get("week_end")
-    if year is not None and start is not None and start.year != year:
-        add("week_start", _l("The week must fall in the edition's year (%(year)s).", year=year))
+    for field in ("week_start", "week_end"):
+        value = values.get(field)
+        if year is not None and value is not None and value.year != year:
+            add(field, _l("The week must fall in the edition's year (%(year)s).", year=year))
     if start and end and end < start:
         add("week_end", _l("The week cannot end before it starts."))
+    elif start and end and (end - start).days >= MAX_WEEK_DAYS:
+        add("week_end", _l("The campaign week can last at most %(n)d days.", n=MAX_WEEK_DAYS))
+    if year is not None:
+        for field in ("registration_deadline", "hero_deadline", "evaluation_deadline"):
+            value = values.get(field)
+            if value is not None and not (year - 1 <= value.year <= year + 1):
+                add(field, _l("Choose a date close to the edition's year (%(year)s).", year=year))
     for field, label in (
         ("registration_deadline", _l("The registration deadline")),
         ("hero_deadline", _l("The hero intake deadline")),

@@ -5,18 +5,18 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     Regexp,
 )
 
-from campaign.core.forms import WholeNumberField, strip
+from campaign.core.forms import WholeNumberField, max_length, strip
 from campaign.registrations.models import RegistrationStatus, Track
 
 TRACK_CHOICES = [
@@ -29,7 +29,7 @@ _PHONE = re.compile(r"^[0-9+()./ -]{6,40}$")
 class RegistrationForm(FlaskForm):
     contact_name = StringField(
         _l("Contact person"),
-        [DataRequired(_l("Fill in the name of the contact person.")), Length(max=120)],
+        [DataRequired(_l("Fill in the name of the contact person.")), max_length(120)],
         filters=[strip],
     )
     contact_email = EmailField(
@@ -37,7 +37,7 @@ class RegistrationForm(FlaskForm):
         [
             DataRequired(_l("Fill in the e-mail address of the contact person.")),
             Email(_l("Fill in a valid e-mail address, like name@municipality.be."), check_deliverability=False),
-            Length(max=320),
+            max_length(320),
         ],
         filters=[strip],
     )
@@ -98,4 +98,8 @@ class RegistrationFilterForm(FlaskForm):
         default=RegistrationStatus.ACTIVE.value,
         validators=[Optional()],
     )
-    q = StringField(_l("Search"), [Optional(), Length(max=100)], filters=[strip])
+    q = StringField(_l("Search"), [Optional(), max_length(100)], filters=[strip])
+
+
+class FlagPhotoForm(FlaskForm):
+    photo = FileField(_l("Photo of the raised SDG flag (JPEG, PNG or WebP)"))

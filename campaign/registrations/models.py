@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.accounts.models import User
 from campaign.core.db import TimestampMixin, UTCDateTime
+from campaign.core.uploads import Upload
 from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.reference.models import FormerMunicipality, Municipality
@@ -53,6 +54,9 @@ class Registration(TimestampMixin, db.Model):
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Step 5 of the step plan: a photo of the raised SDG flag.
+    flag_photo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("upload.id"))
+    flag_photo_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     edition: Mapped[Edition] = relationship()
     municipality: Mapped[Municipality] = relationship()
@@ -61,6 +65,7 @@ class Registration(TimestampMixin, db.Model):
     # here, so that counts can be given under either map.
     former_municipalities: Mapped[list[FormerMunicipality]] = relationship(secondary="registration_former_municipality")
     created_by: Mapped[User | None] = relationship()
+    flag_photo: Mapped[Upload | None] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("edition_id", "municipality_id"),

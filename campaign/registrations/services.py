@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from campaign.accounts.models import User
 from campaign.core.db import utcnow
 from campaign.core.errors import Conflict, NotAllowed
+from campaign.core.uploads import Upload
 from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.reference.models import Municipality, Province
@@ -176,3 +177,12 @@ def count_active(edition: Edition) -> int:
 
 def provinces() -> list[Province]:
     return list(db.session.scalars(sa.select(Province).order_by(Province.name_nl)))
+
+
+def set_flag_photo(registration: Registration, upload: Upload, *, now: datetime | None = None) -> None:
+    """Store the photo of the raised SDG flag (step 5 of the step plan)."""
+    if not registration.is_active:
+        raise NotAllowed(_l("This registration was withdrawn."))
+    registration.flag_photo = upload
+    registration.flag_photo_at = now or utcnow()
+    db.session.flush()

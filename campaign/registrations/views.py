@@ -13,10 +13,11 @@ from campaign.core import clock
 from campaign.core.auth import is_staff, officer_required, owned_or_404, team_required
 from campaign.core.errors import DomainError
 from campaign.core.forms import EmptyForm
+from campaign.core.views import save_uploaded_image
 from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.registrations import services
-from campaign.registrations.forms import RegistrationFilterForm, RegistrationForm
+from campaign.registrations.forms import FlagPhotoForm, RegistrationFilterForm, RegistrationForm
 from campaign.registrations.models import Registration, RegistrationStatus, Track
 
 bp = Blueprint("registrations", __name__)
@@ -150,3 +151,23 @@ def overview() -> str:
     )
     registrations = services.list_registrations(edition, filters)
     return render_template("registrations/overview.html", edition=edition, registrations=registrations, form=form)
+
+
+@bp.route("/registrations/<int:registration_id>/flag-photo", methods=["POST"])
+@login_required
+def flag_photo(registration_id: int) -> Response:
+    registration = owned_or_404(Registration, registration_id)
+    form = FlagPhotoForm()
+    if form.validate_on_submit():
+        try:
+            upload = save_uploaded_image(form.photo)
+            if upload is None:
+                flash(_("Choose a photo."), "error")
+            else:
+                services.set_flag_photo(registration, upload, now=clock.now())
+                db.session.commit()
+                flash(_("Thank you! The photo of the SDG flag was saved."), "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for("site.index", _anchor="step-5"))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
+from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from campaign.accounts import services as account_services
@@ -19,7 +21,9 @@ from campaign.core.urls import safe_next
 from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.registrations import services as registration_services
+from campaign.registrations.forms import FlagPhotoForm
 from campaign.site.forms import LanguageForm
+from campaign.stepplan import services as stepplan
 
 bp = Blueprint("site", __name__)
 
@@ -31,7 +35,13 @@ def inject_globals() -> dict[str, Any]:
         "language_names": LANGUAGE_NAMES,
         "language_form": LanguageForm(),
         "is_staff": is_staff(current_user),
+        "csrf_field": csrf_field,
     }
+
+
+def csrf_field() -> Markup:
+    """The CSRF token as a hidden input without an id, so several forms on a page stay valid HTML."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 
 @bp.after_app_request
@@ -55,10 +65,16 @@ def index() -> str:
     if edition is not None:
         context["registered_count"] = registration_services.count_active(edition)
     if current_user.is_authenticated and current_user.municipality_id and edition is not None:
-        context["registration"] = registration_services.find(edition, current_user.municipality_id)
+        registration = registration_services.find(edition, current_user.municipality_id)
+        context["registration"] = registration
         context["registration_open"] = registration_services.registration_open(edition, now=clock.now())
+        if registration is not None and registration.is_active:
+            today = registration_services.local_date(clock.now())
+            context["today"] = today
+            context["steps"] = stepplan.step_plan(registration, today=today)
+            context["flag_form"] = FlagPhotoForm()
     if is_staff(current_user):
-        context["pending_count"] = len(account_services.pending_users())
+        context["pending_count"] = account_services.count_pending()
     return render_template("site/index.html", **context)
 
 
@@ -87,10 +103,25 @@ def language() -> Response:
             secure=current_app.config["SESSION_COOKIE_SECURE"],
             httponly=True,
         )
-        if current_user.is_authenticated and current_user.locale != code:
-            current_user.locale = code
+        if current_user.is_authenticated:
+            account_services.set_locale(current_user, code)
             db.session.commit()
     return response
+
+
+@bp.before_app_request
+def refuse_nul_bytes() -> None:
+    """No legitimate form or link carries a NUL byte, and PostgreSQL refuses them."""
+    values = list(request.args.values()) + (list(request.form.values()) if request.method == "POST" else [])
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
+@bp.app_errorhandler(IntegrityError)
+def integrity_error(error: IntegrityError) -> tuple[str, int]:
+    """Two requests changed the same thing at once (a double click, two officers)."""
+    db.session.rollback()
+    return render_template("site/error.html", code=409, kind="conflict"), 409
 
 
 @bp.app_errorhandler(CSRFError)

@@ -9,7 +9,7 @@ from campaign.core.db import utcnow
 from tests import factories
 from tests.mailbox import links, path_of, read_dir
 
-LIMITS = services.LoginLimits(per_account=5, per_address=20, window=900)
+LIMITS = services.LoginLimits(per_account_and_address=5, per_address=20, per_account=50, window=900)
 
 
 def test_login_and_logout(client, auth, officer):
@@ -40,10 +40,25 @@ def test_login_is_rate_limited_per_account(client, auth, officer):
     assert client.get("/account/profile").status_code == 302
 
 
+def test_a_stranger_cannot_lock_someone_out(app, officer):
+    for _ in range(10):
+        with pytest.raises((services.InvalidCredentials, services.TooManyAttempts)):
+            services.authenticate(officer.email, "guess", address="203.0.113.9", limits=LIMITS)
+    assert services.authenticate(officer.email, factories.PASSWORD, address="192.0.2.1", limits=LIMITS) == officer
+
+
+def test_many_addresses_guessing_one_account_are_stopped(app, officer):
+    for n in range(50):
+        with pytest.raises(services.InvalidCredentials):
+            services.authenticate(officer.email, "guess", address=f"198.51.100.{n}", limits=LIMITS)
+    with pytest.raises(services.TooManyAttempts):
+        services.authenticate(officer.email, factories.PASSWORD, address="192.0.2.1", limits=LIMITS)
+
+
 def test_rate_limit_window_expires(app, officer):
     past = utcnow() - timedelta(minutes=20)
     for _ in range(5):
-        ratelimit.record_failure("login-account", officer.email, now=past)
+        ratelimit.record_failure("login-pair", f"{officer.email}|127.0.0.1", now=past)
     user = services.authenticate(officer.email, factories.PASSWORD, address="127.0.0.1", limits=LIMITS)
     assert user == officer
 
@@ -61,7 +76,7 @@ def test_successful_login_clears_the_account_counter(app, officer):
         with pytest.raises(services.InvalidCredentials):
             services.authenticate(officer.email, "wrong", address="1.1.1.1", limits=LIMITS)
     services.authenticate(officer.email, factories.PASSWORD, address="1.1.1.1", limits=LIMITS)
-    assert ratelimit.count_failures("login-account", officer.email, window=900) == 0
+    assert ratelimit.count_failures("login-pair", f"{officer.email}|1.1.1.1", window=900) == 0
 
 
 def test_disabled_and_rejected_accounts_cannot_log_in(client, auth):

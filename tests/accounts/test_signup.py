@@ -121,10 +121,23 @@ def test_signup_with_an_unknown_municipality_is_refused(client):
     assert response.status_code == 200
 
 
-def test_signup_twice_with_the_same_address_is_refused(client, officer):
+def test_signup_with_a_known_address_reveals_nothing_and_tells_the_owner(client, officer, mail_dir):
     response = client.post("/account/signup", data=signup_data(email=officer.email.upper()))
-    assert response.status_code == 200
-    assert "bestaat al een account" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/signup/done")
+    [message] = read_dir(mail_dir)
+    assert message["To"] == officer.email
+    assert "al een account" in message["Subject"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_mail_requests_are_rate_limited(client, app, monkeypatch, mail_dir):
+    monkeypatch.setitem(app.config, "MAIL_REQUESTS_PER_RECIPIENT", 2)
+    for _ in range(2):
+        client.post("/account/password/forgot", data={"email": "doelwit@example.be"})
+    response = client.post("/account/password/forgot", data={"email": "doelwit@example.be"})
+    assert response.status_code == 429
+    assert "Te veel aanvragen" in response.get_data(as_text=True)
 
 
 def test_forged_or_expired_verification_link(client, app, monkeypatch, mail_dir):

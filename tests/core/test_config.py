@@ -1,6 +1,6 @@
 import pytest
 
-from campaign import create_app
+from campaign.app import create_app
 from campaign.config import ConfigError, normalise_database_url
 
 

@@ -17,8 +17,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
-from campaign import create_app
 from campaign.accounts.models import User, UserStatus
+from campaign.app import create_app
 from campaign.core.auth import Role
 from campaign.extensions import db
 from campaign.reference.services import load_reference

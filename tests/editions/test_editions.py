@@ -30,7 +30,7 @@ def test_default_dates_follow_the_campaign_calendar():
     dates = services.default_dates(2026)
     assert dates["week_start"] == date(2026, 9, 18)
     assert dates["week_end"] == date(2026, 9, 25)
-    assert services.date_problems(2026, dates) == {}
+    assert services.date_problems(dates, year=2026) == {}
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_default_dates_follow_the_campaign_calendar():
 )
 def test_inconsistent_dates_are_reported_per_field(field, value, problem_field):
     dates = {**services.default_dates(2026), field: value}
-    assert problem_field in services.date_problems(2026, dates)
+    assert problem_field in services.date_problems(dates, year=2026)
 
 
 def test_team_creates_an_edition(client, auth, team_user):

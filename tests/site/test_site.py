@@ -1,6 +1,6 @@
 import sqlalchemy as sa
 
-from campaign import create_app
+from campaign.app import create_app
 
 
 def test_healthz_reports_ok(client):
@@ -77,3 +77,28 @@ def test_csrf_is_required_on_forms(tmp_path):
         count = db.session.scalar(sa.text("SELECT count(*) FROM failed_attempt"))
         assert count == 0
         db.engine.dispose()
+
+
+def test_nul_bytes_are_refused_politely(client, auth, team_user, edition):
+    auth.login(team_user)
+    assert client.get("/team/registrations?q=%00").status_code == 400
+    response = client.post("/account/signup", data={"name": "a\x00b", "email": "x@y.be"})
+    assert response.status_code == 400
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_text_fields_drop_control_characters(client, auth, team_user, edition):
+    from campaign.core.forms import strip
+
+    assert strip(" a\x07b\tc\n ") == "ab\tc"
+
+
+def test_redirect_targets_stay_on_this_site():
+    from campaign.app import create_app
+    from campaign.core.urls import safe_next
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SERVER_NAME": "localhost"})
+    with app.test_request_context():
+        for bad in ("//evil.example", "/\t/evil.example", "https://evil.example/", "/\\evil", "/a\r\nX: 1", "evil"):
+            assert safe_next(bad) == "/", bad
+        assert safe_next("/account/profile?x=1") == "/account/profile?x=1"

@@ -10,15 +10,21 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from campaign.accounts.models import User, UserStatus
 from campaign.accounts.services import hash_password
+from campaign.actions.models import Action, ActionPhoto, ActionSdg
+from campaign.core import uploads
 from campaign.core.auth import Role
+from campaign.core.uploads import Upload
+from campaign.demo import content, photos
 from campaign.editions.models import Edition
 from campaign.editions.services import default_dates, set_current
 from campaign.extensions import db
+from campaign.heroes.models import Consent, Hero
 from campaign.reference.models import FormerMunicipality, Municipality, Sdg
 from campaign.registrations.models import Registration, RegistrationStatus, Track
 
@@ -26,6 +32,7 @@ DEMO_PASSWORD = "duurzaam-2025"  # noqa: S105 - published demo password
 TEAM_EMAIL = "team@vvsg.example"
 ADMIN_EMAIL = "admin@vvsg.example"
 SEED = 2025
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 # year: (title, theme, focus SDGs, participants)
 EDITIONS = {
@@ -108,6 +115,8 @@ class DemoSummary:
     editions: int
     registrations: int
     users: int
+    actions: int = 0
+    heroes: int = 0
 
 
 def _slug(name: str) -> str:
@@ -123,8 +132,9 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(rng.randint(7, 17), rng.randint(0, 59)), tzinfo=UTC)
 
 
-def seed_demo() -> DemoSummary:
-    """Create the demo data. Raises RuntimeError when editions exist already."""
+def seed_demo(*, media_root: str) -> DemoSummary:
+    """Create the demo data; placeholder photos go to ``media_root``.
+    Raises RuntimeError when editions exist already."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(Edition)):
         raise RuntimeError("the database holds editions already; demo data goes into an empty database")
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.nis_code)))
@@ -245,4 +255,146 @@ def seed_demo() -> DemoSummary:
             )
         )
     db.session.flush()
-    return DemoSummary(editions=len(editions), registrations=registrations, users=len(staff) + officers + len(waiting))
+    actions, heroes = seed_actions_and_heroes(rng, media_root=media_root, current_year=CURRENT_YEAR)
+    return DemoSummary(
+        editions=len(editions),
+        registrations=registrations,
+        users=len(staff) + officers + len(waiting),
+        actions=actions,
+        heroes=heroes,
+    )
+
+
+PHOTO_POOL = 16  # distinct placeholder portraits; scenes likewise
+LONGEST_NAME_NIS = "46030"  # Beveren-Kruibeke-Zwijndrecht: 3 heroes with every consent, for the hardest layout
+
+
+def _photo_pool(media_root: str, make, count: int) -> list[Upload]:
+    return [uploads.save_image(media_root, make(index)) for index in range(count)]
+
+
+def seed_actions_and_heroes(rng: random.Random, *, media_root: str, current_year: int) -> tuple[int, int]:
+    """About 2,000 actions and 900 heroes over all editions, with photos and consent records:
+    most consent complete, some partial, some withdrawn, some missing."""
+    portraits = _photo_pool(media_root, photos.portrait, PHOTO_POOL)
+    scenes = _photo_pool(media_root, photos.scene, PHOTO_POOL // 2)
+    team = db.session.scalar(sa.select(User).where(User.email == TEAM_EMAIL))
+    registrations = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .options(sa.orm.joinedload(Registration.edition), sa.orm.joinedload(Registration.municipality))
+            .order_by(Registration.edition_id, Registration.id)
+        )
+    )
+    action_count = hero_count = 0
+    for registration in registrations:
+        edition = registration.edition
+        current = edition.year == current_year
+        municipality = registration.municipality
+        n_actions = rng.choice([1, 2, 3, 3, 4, 5]) if current else rng.choice([0, 1, 1, 2, 2, 3])
+        made = []
+        for template in rng.sample(content.ACTIONS, n_actions):
+            title, description, kind, audience, sdgs, online = template
+            day = edition.week_start + timedelta(days=rng.randint(0, (edition.week_end - edition.week_start).days))
+            start = datetime.combine(day, time(rng.choice([9, 10, 14, 16, 19, 20])), tzinfo=BRUSSELS)
+            expected = rng.choice([None, 20, 40, 80, 150, 300, 1000])
+            action = Action(
+                registration=registration,
+                edition_id=edition.id,
+                municipality_id=municipality.id,
+                title=title.format(name=municipality.name_nl),
+                description=description,
+                type=kind,
+                audience=audience,
+                starts_at=start,
+                ends_at=start + timedelta(hours=rng.choice([1, 2, 2, 3, 4])),
+                online=online,
+                location="" if online else f"{rng.choice(STREETS)} {rng.randint(1, 120)}, {municipality.name_nl}",
+                expected_reach=expected,
+                actual_reach=None if current or expected is None else int(expected * rng.uniform(0.5, 1.4)),
+                is_public=rng.random() < 0.88,
+            )
+            rated = rng.random() < 0.65
+            for number in sdgs:
+                effect = rng.choices([1, 0, -1], weights=[80, 15, 5])[0] if rated else None
+                action.sdg_links.append(
+                    ActionSdg(
+                        sdg_number=number,
+                        effect=effect,
+                        reason=content.REASONS[effect] if effect is not None else "",
+                    )
+                )
+            for position in range(rng.choice([0, 0, 0, 1, 2])):
+                action.photos.append(
+                    ActionPhoto(
+                        upload=rng.choice(scenes), position=position, caption=title.format(name=municipality.name_nl)
+                    )
+                )
+            db.session.add(action)
+            made.append(action)
+            action_count += 1
+
+        longest = municipality.nis_code == LONGEST_NAME_NIS and current
+        n_heroes = 3 if longest else (rng.choice([1, 1, 2, 2, 3, 3]) if current else rng.choice([0, 0, 0, 0, 1, 1, 2]))
+        for index in range(n_heroes):
+            is_group = rng.random() < 0.25
+            name = (
+                rng.choice(content.ORGANISATIONS).format(name=municipality.name_nl)
+                if is_group
+                else f"{rng.choice(content.FIRST_NAMES)} {rng.choice(content.LAST_NAMES)}"
+            )
+            quote = content.QUOTES[-1] if longest and index == 0 else rng.choice(content.QUOTES)
+            hero = Hero(
+                registration=registration,
+                edition_id=edition.id,
+                municipality_id=municipality.id,
+                name=name,
+                role="" if is_group else rng.choice(content.ROLES),
+                quote=quote,
+                story=rng.choice(content.STORIES).format(hero=name.split(" ")[0]),
+                action=rng.choice(made) if made and rng.random() < 0.6 else None,
+                photo=rng.choice(portraits) if longest or rng.random() < 0.92 else None,
+                focal_x=round(rng.uniform(0.4, 0.6), 3),
+                focal_y=round(rng.uniform(0.2, 0.35), 3),
+            )
+            hero.sdgs = [db.session.get(Sdg, n) for n in sorted(rng.sample(range(1, 18), rng.choice([1, 1, 2, 3])))]
+            roll = rng.random()
+            given = edition.registration_deadline + timedelta(days=rng.randint(0, 50))
+            if longest or roll < 0.72:
+                scopes = {"web": True, "print": True, "social": True, "press": True}
+            elif roll < 0.86:
+                scopes = {"web": True, "print": True, "social": rng.random() < 0.5, "press": False}
+            elif roll < 0.93:
+                scopes = None  # no consent recorded yet
+            else:
+                scopes = {"web": True, "print": True, "social": True, "press": True, "withdrawn": True}
+            if scopes is not None:
+                withdrawn = scopes.pop("withdrawn", False)
+                hero.consent = Consent(
+                    **scopes,
+                    given_on=given,
+                    expires_on=date(given.year + 1, 12, 31),
+                    recorded_by=team,
+                    recorded_at=datetime.combine(given, time(10), tzinfo=UTC),
+                    withdrawn_at=datetime.combine(given + timedelta(days=30), time(9), tzinfo=UTC)
+                    if withdrawn
+                    else None,
+                )
+            db.session.add(hero)
+            hero_count += 1
+    db.session.flush()
+    return action_count, hero_count
+
+
+STREETS = [
+    "Kerkstraat",
+    "Marktplein",
+    "Stationsstraat",
+    "Dorpsstraat",
+    "Schoolstraat",
+    "Molenstraat",
+    "Nieuwstraat",
+    "Kapelstraat",
+    "Gemeenteplein",
+    "Beekstraat",
+]

@@ -1,0 +1,65 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from campaign import cli
+from campaign.accounts import services as account_services
+from campaign.accounts.views import bp as accounts_bp
+from campaign.actions.views import bp as actions_bp
+from campaign.config import load_config
+from campaign.core.db import render_item
+from campaign.core.i18n import N_, select_locale
+from campaign.core.urls import BoundedIntConverter
+from campaign.editions.views import bp as editions_bp
+from campaign.extensions import babel, csrf, db, login_manager, migrate
+from campaign.heroes.views import bp as heroes_bp
+from campaign.press.views import bp as public_bp
+from campaign.registrations.views import bp as registrations_bp
+from campaign.site.media import bp as media_bp
+from campaign.site.views import bp as site_bp
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config → extensions → blueprints → CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder="assets/static",
+        static_url_path="/static",
+    )
+    load_config(app, overrides)
+    app.url_map.converters["int"] = BoundedIntConverter
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=app.config["MIGRATIONS_DIR"],
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(account_services.load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = N_("Log in to see this page.")
+    login_manager.localize_callback = gettext
+    login_manager.login_message_category = "info"
+
+    for blueprint in (site_bp, accounts_bp, editions_bp, registrations_bp, actions_bp, heroes_bp, public_bp, media_bp):
+        app.register_blueprint(blueprint)
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    cli.register(app)
+    return app
