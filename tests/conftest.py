@@ -141,6 +141,24 @@ def edition(app: Flask, now):
 
 
 @pytest.fixture
+def registration(edition, officer):
+    """The officer's (Gent's) active registration for the current edition."""
+    return factories.make_registration(edition, "44021", by=officer)
+
+
+@pytest.fixture
+def other_registration(edition, other_officer):
+    """Antwerpen's registration, of another officer."""
+    return factories.make_registration(edition, "11002", by=other_officer)
+
+
+@pytest.fixture
+def media_root(app: Flask, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
+    return tmp_path / "media"
+
+
+@pytest.fixture
 def officer(app: Flask):
     return factories.make_officer("44021")  # Gent
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from campaign.accounts.models import User, UserStatus
+from campaign.actions.models import Action, ActionSdg, ActionType
 from campaign.core.auth import Role
+from campaign.core.uploads import Upload
 from campaign.editions.models import Edition
 from campaign.editions.services import default_dates
 from campaign.extensions import db
+from campaign.heroes.models import Consent, Hero
 from campaign.reference.models import Municipality, Sdg
 from campaign.registrations.models import Registration, RegistrationStatus, Track
 
@@ -93,3 +96,66 @@ def make_registration(
     db.session.add(registration)
     db.session.flush()
     return registration
+
+
+def make_action(
+    registration: Registration,
+    *,
+    title: str = "Repair Café",
+    sdgs: tuple[int, ...] = (12,),
+    public: bool = True,
+    day: int = 20,
+    description: str = "Samen herstellen.",
+) -> Action:
+    start = datetime(registration.edition.year, 9, day, 14, tzinfo=UTC)
+    action = Action(
+        registration=registration,
+        edition_id=registration.edition_id,
+        municipality_id=registration.municipality_id,
+        title=title,
+        description=description,
+        type=ActionType.PUBLIC_EVENT,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        location="Markt 1",
+        is_public=public,
+    )
+    action.sdg_links = [ActionSdg(sdg_number=n) for n in sdgs]
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def make_hero(
+    registration: Registration,
+    *,
+    name: str = "Fien Claes",
+    scopes: tuple[str, ...] = ("web", "print", "social", "press"),
+    given_on: date | None = None,
+    withdrawn: bool = False,
+    photo: Upload | None = None,
+    action: Action | None = None,
+) -> Hero:
+    hero = Hero(
+        registration=registration,
+        edition_id=registration.edition_id,
+        municipality_id=registration.municipality_id,
+        name=name,
+        role="vrijwilliger",
+        quote="Elke dag een beetje beter.",
+        photo=photo,
+        action=action,
+    )
+    hero.sdgs = list(db.session.scalars(sa.select(Sdg).where(Sdg.number == 12)))
+    if scopes is not None:
+        given_on = given_on or date(registration.edition.year, 7, 1)
+        hero.consent = Consent(
+            **{scope: scope in scopes for scope in ("web", "print", "social", "press")},
+            given_on=given_on,
+            expires_on=date(given_on.year + 1, 12, 31),
+            recorded_at=datetime(given_on.year, given_on.month, given_on.day, tzinfo=UTC),
+            withdrawn_at=datetime(given_on.year, 8, 1, tzinfo=UTC) if withdrawn else None,
+        )
+    db.session.add(hero)
+    db.session.flush()
+    return hero

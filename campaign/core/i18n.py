@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -18,6 +18,8 @@ def N_(message: str) -> str:
 def select_locale() -> str:
     """Locale for this request: the user's choice, then the cookie, then Dutch."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a job or a command: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

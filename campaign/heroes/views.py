@@ -72,8 +72,8 @@ def new() -> str | Response:
                 services.set_photo(hero, upload, credit=photo_form.photo_credit.data or "")
         except DomainError as error:
             db.session.rollback()
-            if hasattr(error, "reason"):
-                photo_form.photo.errors.append(str(error))
+            if hasattr(error, "reason"):  # the photo was refused; the rest of the form stays filled in
+                photo_form.photo.errors = [str(error)]
             else:
                 _apply_error(form, error)
         else:
@@ -212,7 +212,7 @@ def consent(hero_id: int) -> str | Response:
         except DomainError as error:
             db.session.rollback()
             if hasattr(error, "reason"):
-                form.proof.errors.append(str(error))
+                form.proof.errors = [str(error)]
             else:
                 _apply_error(form, error)
         else:

@@ -29,6 +29,7 @@ from tests.mailbox import parse
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 TEAM_EMAIL = "team@vvsg.example"
+OFFICER_EMAIL = "communicatie@stad.gent.example"
 
 
 def pytest_collection_modifyitems(items):
@@ -89,7 +90,10 @@ def live_app(tmp_path_factory, inbox):
     with app.app_context():
         db.create_all()
         load_reference()
-        factories.make_edition(2025, current=True)
+        edition = factories.make_edition(2025, current=True)
+        # An officer of Gent whose municipality is registered, for the hero journey.
+        officer = factories.make_officer("44021", email=OFFICER_EMAIL)
+        factories.make_registration(edition, "44021", by=officer)
         db.session.add(
             User(
                 email=TEAM_EMAIL,

@@ -15,8 +15,8 @@ from tests.mailbox import links, path_of
 
 JOURNEYS = {
     "nl": {
-        "municipality": "Gent",
-        "email": "lies@stad.gent",
+        "municipality": "Brugge",
+        "email": "lies@brugge.be",
         "name": "Lies Van Damme",
         "filter_result": "1 gemeente gevonden",
         "create": "Account aanmaken",
@@ -24,8 +24,8 @@ JOURNEYS = {
         "confirmed": "Je e-mailadres is bevestigd",
         "login": "Aanmelden",
         "approve": "Lies Van Damme goedkeuren",
-        "register_link": "Gent inschrijven",
-        "registered": "Gent is ingeschreven",
+        "register_link": "Brugge inschrijven",
+        "registered": "Brugge is ingeschreven",
         "overview": "Inschrijvingen",
     },
     "en": {
