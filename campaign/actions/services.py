@@ -145,6 +145,7 @@ def public_actions_of(edition: Edition, municipality: Municipality) -> list[Acti
         db.session.scalars(
             _public()
             .where(Action.edition_id == edition.id, Action.municipality_id == municipality.id)
+            .options(sa.orm.selectinload(Action.sdg_links))
             .order_by(Action.starts_at)
         ).unique()
     )
@@ -188,7 +189,9 @@ class PracticeQuery:
 def practice_bank(query: PracticeQuery, *, page: int, per_page: int = 20) -> Page[Action]:
     """Public actions of every edition, newest first, filtered."""
     stmt = _public().options(
-        sa.orm.joinedload(Action.municipality).joinedload(Municipality.province), sa.orm.joinedload(Action.edition)
+        sa.orm.joinedload(Action.municipality).joinedload(Municipality.province),
+        sa.orm.joinedload(Action.edition),
+        sa.orm.selectinload(Action.sdg_links),
     )
     if query.sdg:
         stmt = stmt.where(Action.sdg_links.any(ActionSdg.sdg_number == query.sdg))

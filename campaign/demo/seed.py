@@ -265,19 +265,23 @@ def seed_demo(*, media_root: str) -> DemoSummary:
     )
 
 
-PHOTO_POOL = 16  # distinct placeholder portraits; scenes likewise
+PHOTO_POOL = 12  # distinct placeholder portraits; scenes likewise
 LONGEST_NAME_NIS = "46030"  # Beveren-Kruibeke-Zwijndrecht: 3 heroes with every consent, for the hardest layout
 
 
-def _photo_pool(media_root: str, make, count: int) -> list[Upload]:
-    return [uploads.save_image(media_root, make(index)) for index in range(count)]
+def _portrait_pool(media_root: str, count: int) -> list[tuple[Upload, tuple[float, float]]]:
+    pool = []
+    for index in range(count):
+        data, focus = photos.portrait(index)
+        pool.append((uploads.save_image(media_root, data), focus))
+    return pool
 
 
 def seed_actions_and_heroes(rng: random.Random, *, media_root: str, current_year: int) -> tuple[int, int]:
     """About 2,000 actions and 900 heroes over all editions, with photos and consent records:
     most consent complete, some partial, some withdrawn, some missing."""
-    portraits = _photo_pool(media_root, photos.portrait, PHOTO_POOL)
-    scenes = _photo_pool(media_root, photos.scene, PHOTO_POOL // 2)
+    portraits = _portrait_pool(media_root, PHOTO_POOL)
+    scenes = [uploads.save_image(media_root, photos.scene(index)) for index in range(PHOTO_POOL // 2)]
     team = db.session.scalar(sa.select(User).where(User.email == TEAM_EMAIL))
     registrations = list(
         db.session.scalars(
@@ -344,6 +348,7 @@ def seed_actions_and_heroes(rng: random.Random, *, media_root: str, current_year
                 else f"{rng.choice(content.FIRST_NAMES)} {rng.choice(content.LAST_NAMES)}"
             )
             quote = content.QUOTES[-1] if longest and index == 0 else rng.choice(content.QUOTES)
+            portrait, focus = rng.choice(portraits) if longest or rng.random() < 0.92 else (None, (0.5, 0.5))
             hero = Hero(
                 registration=registration,
                 edition_id=edition.id,
@@ -353,9 +358,9 @@ def seed_actions_and_heroes(rng: random.Random, *, media_root: str, current_year
                 quote=quote,
                 story=rng.choice(content.STORIES).format(hero=name.split(" ")[0]),
                 action=rng.choice(made) if made and rng.random() < 0.6 else None,
-                photo=rng.choice(portraits) if longest or rng.random() < 0.92 else None,
-                focal_x=round(rng.uniform(0.4, 0.6), 3),
-                focal_y=round(rng.uniform(0.2, 0.35), 3),
+                photo=portrait,
+                focal_x=focus[0],
+                focal_y=focus[1],
             )
             hero.sdgs = [db.session.get(Sdg, n) for n in sorted(rng.sample(range(1, 18), rng.choice([1, 1, 2, 3])))]
             roll = rng.random()

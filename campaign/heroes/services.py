@@ -12,6 +12,7 @@ from campaign.accounts.models import User
 from campaign.actions.models import Action
 from campaign.core.db import utcnow
 from campaign.core.errors import DomainError, NotAllowed
+from campaign.core.pagination import Page, paginate
 from campaign.core.uploads import Upload
 from campaign.editions.models import Edition
 from campaign.extensions import db
@@ -20,6 +21,24 @@ from campaign.reference.models import Municipality, Sdg
 from campaign.registrations.models import Registration, RegistrationStatus
 
 FIELDS = ("name", "role", "quote", "story", "photo_credit")
+
+# The photo on an A3 hero poster fills the top 57 % of the page, bleed included (in inches).
+A3_PHOTO_BOX = ((297 + 2 * 3) / 25.4, (420 * 0.57 + 3) / 25.4)
+MIN_PRINT_PPI = 150
+
+
+def print_ppi(upload: Upload) -> int | None:
+    """The resolution the photo gets on an A3 poster, cropped to cover the photo area."""
+    if not upload.width or not upload.height:
+        return None
+    box_w, box_h = A3_PHOTO_BOX
+    return int(min(upload.width / box_w, upload.height / box_h))
+
+
+def min_print_size() -> tuple[int, int]:
+    """The smallest photo (width, height) in pixels that prints sharp on an A3 poster."""
+    box_w, box_h = A3_PHOTO_BOX
+    return round(box_w * MIN_PRINT_PPI + 0.5), round(box_h * MIN_PRINT_PPI + 0.5)
 
 
 class InvalidHero(DomainError):
@@ -209,3 +228,29 @@ def photo_usage_is_public(upload_id: int, *, today: date) -> bool:
         )
         is not None
     )
+
+
+def team_heroes(edition: Edition | None, *, province_id: int | None, text: str, page: int) -> Page[Hero]:
+    """Every hero of an edition with its consent, for the campaign team."""
+    stmt = (
+        sa.select(Hero)
+        .options(sa.orm.joinedload(Hero.municipality), sa.orm.joinedload(Hero.consent))
+        .order_by(Hero.municipality_id, Hero.name)
+    )
+    if edition is not None:
+        stmt = stmt.where(Hero.edition_id == edition.id)
+    if province_id:
+        stmt = stmt.where(
+            Hero.municipality_id.in_(sa.select(Municipality.id).where(Municipality.province_id == province_id))
+        )
+    if text.strip():
+        term = f"%{text.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Hero.name).like(term),
+                Hero.municipality_id.in_(
+                    sa.select(Municipality.id).where(sa.func.lower(Municipality.name_nl).like(term))
+                ),
+            )
+        )
+    return paginate(stmt, page=page, per_page=50)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from campaign.actions import services as action_services
+from campaign.actions.forms import ActionFilterForm
 from campaign.actions.views import officer_registration, sdg_choices
 from campaign.core import clock
-from campaign.core.auth import is_staff, owned_or_404
+from campaign.core.auth import is_staff, owned_or_404, team_required
 from campaign.core.errors import DomainError
 from campaign.core.forms import EmptyForm
+from campaign.core.pagination import page_number
 from campaign.core.views import save_uploaded_image, save_uploaded_proof
+from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.heroes import services
 from campaign.heroes.forms import ConsentForm, FocalPointForm, HeroForm, HeroPhotoForm
@@ -47,7 +51,7 @@ def _apply_error(form, error: DomainError) -> None:
 @login_required
 def index() -> str | Response:
     if is_staff(current_user):
-        return redirect(url_for("actions.overview"))
+        return redirect(url_for("heroes.overview"))
     registration = officer_registration()
     if registration is None:
         return render_template("actions/not_registered.html")
@@ -87,14 +91,21 @@ def new() -> str | Response:
 @login_required
 def show(hero_id: int) -> str:
     hero = owned_or_404(Hero, hero_id)
+    return _show_page(hero, focal_form=FocalPointForm(obj=hero), photo_form=HeroPhotoForm())
+
+
+def _show_page(hero: Hero, *, focal_form: FocalPointForm, photo_form: HeroPhotoForm) -> str:
     return render_template(
         "heroes/show.html",
         hero=hero,
         today=today(),
-        focal_form=FocalPointForm(obj=hero),
-        photo_form=HeroPhotoForm(),
+        focal_form=focal_form,
+        photo_form=photo_form,
         form=EmptyForm(),
         public=services.is_public(hero, today=today()),
+        ppi=services.print_ppi(hero.photo) if hero.photo else None,
+        min_ppi=services.MIN_PRINT_PPI,
+        min_size=services.min_print_size(),
     )
 
 
@@ -151,15 +162,7 @@ def photo(hero_id: int) -> str | Response | tuple[str, int]:
             flash(_("The photo was saved. Click on the most important point of the photo."), "success")
             return redirect(url_for("heroes.show", hero_id=hero.id, _anchor="focal"))
     db.session.rollback()
-    return render_template(
-        "heroes/show.html",
-        hero=hero,
-        today=today(),
-        focal_form=FocalPointForm(obj=hero),
-        photo_form=form,
-        form=EmptyForm(),
-        public=services.is_public(hero, today=today()),
-    ), 400
+    return _show_page(hero, focal_form=FocalPointForm(obj=hero), photo_form=form), 400
 
 
 @bp.route("/<int:hero_id>/focal", methods=["POST"])
@@ -176,15 +179,7 @@ def focal(hero_id: int) -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("The focal point was saved."), "success")
             return redirect(url_for("heroes.show", hero_id=hero.id))
-    return render_template(
-        "heroes/show.html",
-        hero=hero,
-        today=today(),
-        focal_form=form,
-        photo_form=HeroPhotoForm(),
-        form=EmptyForm(),
-        public=services.is_public(hero, today=today()),
-    ), 400
+    return _show_page(hero, focal_form=form, photo_form=HeroPhotoForm()), 400
 
 
 @bp.route("/<int:hero_id>/consent", methods=["GET", "POST"])
@@ -238,3 +233,27 @@ def withdraw_consent(hero_id: int) -> Response:
                 "info",
             )
     return redirect(url_for("heroes.show", hero_id=hero.id))
+
+
+@bp.route("/team")
+@team_required
+def overview() -> str:
+    form = ActionFilterForm(request.args)
+    locale = str(get_locale())
+    editions = edition_services.all_editions()
+    form.edition.choices = [SelectChoice(e.id, str(e.year)) for e in editions]
+    form.province.choices = [SelectChoice(0, _("All provinces"))] + [
+        SelectChoice(p.id, p.name(locale)) for p in action_services.provinces()
+    ]
+    form.validate()
+    edition = next((e for e in editions if e.id == form.edition.data), edition_services.current_edition())
+    if edition is not None:
+        form.edition.data = edition.id
+    page = services.team_heroes(
+        edition,
+        province_id=form.province.data if not form.province.errors else None,
+        text=(form.q.data or "") if not form.q.errors else "",
+        page=page_number(request.args.get("page")),
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("heroes/overview.html", form=form, page=page, edition=edition, args=args, today=today())

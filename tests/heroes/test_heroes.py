@@ -204,3 +204,32 @@ def test_good_uploads_are_cleaned(client, auth, officer, registration, media_roo
     image = Image.open(io.BytesIO(served.data))
     assert image.format == "JPEG" and image.mode == "RGB"
     assert not image.getexif()
+
+
+def test_low_resolution_photos_get_a_print_warning(client, auth, officer, registration, media_root):
+    small = factories.make_hero(registration, name="Klein",
+                                photo=uploads.save_image(media_root, image_corpus.jpeg_photo((800, 1000))))
+    auth.login(officer)
+    html = client.get(f"/heroes/{small.id}").get_data(as_text=True)
+    assert "ppi" in html and "1790 × 1432" in html
+    assert services.print_ppi(small.photo) == 67
+    big = factories.make_hero(registration, name="Groot",
+                              photo=uploads.save_image(media_root, image_corpus.jpeg_photo((2000, 2500))))
+    assert services.print_ppi(big.photo) >= 150
+    assert "ppi" not in client.get(f"/heroes/{big.id}").get_data(as_text=True)
+
+
+def test_team_lists_every_hero_with_consent_status(client, auth, team_user, registration, other_registration):
+    factories.make_hero(registration, name="Held van Gent")
+    factories.make_hero(other_registration, name="Held van Antwerpen", scopes=None)
+    auth.login(team_user)
+    html = client.get("/heroes/team").get_data(as_text=True)
+    assert "Held van Gent" in html and "Held van Antwerpen" in html
+    assert "Toestemming volledig" in html and "Geen toestemming geregistreerd" in html
+    html = client.get("/heroes/team?q=antwerpen").get_data(as_text=True)
+    assert "Held van Antwerpen" in html and "Held van Gent" not in html
+
+
+def test_officers_cannot_see_the_team_hero_list(client, auth, officer, registration):
+    auth.login(officer)
+    assert client.get("/heroes/team").status_code == 403
