@@ -98,6 +98,11 @@ class RegistrationFilterForm(FlaskForm):
         default=RegistrationStatus.ACTIVE.value,
         validators=[Optional()],
     )
+    flag = SelectField(
+        _l("SDG flag"),
+        choices=[SelectChoice("", _l("All")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[Optional()],
+    )
     q = StringField(_l("Search"), [Optional(), max_length(100)], filters=[strip])
 
 

@@ -148,6 +148,7 @@ def overview() -> str:
         track=Track(form.track.data) if form.track.data and not form.track.errors else None,
         status=None if status == "all" else RegistrationStatus(status or RegistrationStatus.ACTIVE.value),
         query=(form.q.data or "") if not form.q.errors else "",
+        flag_commitment={"yes": True, "no": False}.get(form.flag.data) if not form.flag.errors else None,
     )
     registrations = services.list_registrations(edition, filters)
     return render_template("registrations/overview.html", edition=edition, registrations=registrations, form=form)

@@ -20,6 +20,7 @@ from campaign.core.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES
 from campaign.core.urls import safe_next
 from campaign.editions import services as edition_services
 from campaign.extensions import db
+from campaign.reference.models import Municipality
 from campaign.registrations import services as registration_services
 from campaign.registrations.forms import FlagPhotoForm
 from campaign.site.forms import LanguageForm
@@ -64,6 +65,7 @@ def index() -> str:
     context: dict[str, Any] = {"edition": edition}
     if edition is not None:
         context["registered_count"] = registration_services.count_active(edition)
+        context["municipality_count"] = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality))
     if current_user.is_authenticated and current_user.municipality_id and edition is not None:
         registration = registration_services.find(edition, current_user.municipality_id)
         context["registration"] = registration

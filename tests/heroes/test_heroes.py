@@ -207,14 +207,16 @@ def test_good_uploads_are_cleaned(client, auth, officer, registration, media_roo
 
 
 def test_low_resolution_photos_get_a_print_warning(client, auth, officer, registration, media_root):
-    small = factories.make_hero(registration, name="Klein",
-                                photo=uploads.save_image(media_root, image_corpus.jpeg_photo((800, 1000))))
+    small = factories.make_hero(
+        registration, name="Klein", photo=uploads.save_image(media_root, image_corpus.jpeg_photo((800, 1000)))
+    )
     auth.login(officer)
     html = client.get(f"/heroes/{small.id}").get_data(as_text=True)
     assert "ppi" in html and "1790 × 1432" in html
     assert services.print_ppi(small.photo) == 67
-    big = factories.make_hero(registration, name="Groot",
-                              photo=uploads.save_image(media_root, image_corpus.jpeg_photo((2000, 2500))))
+    big = factories.make_hero(
+        registration, name="Groot", photo=uploads.save_image(media_root, image_corpus.jpeg_photo((2000, 2500)))
+    )
     assert services.print_ppi(big.photo) >= 150
     assert "ppi" not in client.get(f"/heroes/{big.id}").get_data(as_text=True)
 

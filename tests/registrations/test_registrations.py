@@ -151,3 +151,15 @@ def test_staff_home_shows_the_count(client, auth, team_user, edition):
     auth.login(team_user)
     html = client.get("/").get_data(as_text=True)
     assert "1 <span>/ 285</span>" in html
+
+
+def test_team_filters_on_the_flag_commitment(client, auth, team_user, edition):
+    with_flag = factories.make_registration(edition, "44021")
+    without = factories.make_registration(edition, "11002")
+    without.flag_commitment = False
+    assert with_flag.flag_commitment
+    auth.login(team_user)
+    html = client.get("/team/registrations?flag=no").get_data(as_text=True)
+    assert ">Antwerpen</a>" in html and ">Gent</a>" not in html
+    html = client.get("/team/registrations?flag=yes").get_data(as_text=True)
+    assert ">Gent</a>" in html and ">Antwerpen</a>" not in html
