@@ -19,6 +19,8 @@ from campaign.core.urls import BoundedIntConverter
 from campaign.editions.views import bp as editions_bp
 from campaign.extensions import babel, csrf, db, login_manager, migrate
 from campaign.heroes.views import bp as heroes_bp
+from campaign.kits import hooks as kit_hooks
+from campaign.kits.views import bp as kits_bp
 from campaign.press.views import bp as public_bp
 from campaign.registrations.views import bp as registrations_bp
 from campaign.site.media import bp as media_bp
@@ -54,12 +56,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
-    for blueprint in (site_bp, accounts_bp, editions_bp, registrations_bp, actions_bp, heroes_bp, public_bp, media_bp):
+    for blueprint in (
+        site_bp,
+        accounts_bp,
+        editions_bp,
+        registrations_bp,
+        actions_bp,
+        heroes_bp,
+        kits_bp,
+        public_bp,
+        media_bp,
+    ):
         app.register_blueprint(blueprint)
 
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    kit_hooks.connect()
     cli.register(app)
     return app

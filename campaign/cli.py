@@ -14,18 +14,22 @@ from campaign.accounts.models import User, UserStatus
 from campaign.actions.models import Action
 from campaign.core import clock, mail
 from campaign.core.auth import Role
+from campaign.core.errors import DomainError
 from campaign.demo import seed as demo
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.heroes import services as hero_services
 from campaign.heroes.models import Consent, Hero
+from campaign.kits import jobs as kit_jobs
+from campaign.kits.models import KitFile
 from campaign.reference.models import Municipality, Sdg
 from campaign.reference.services import load_reference
 from campaign.registrations import services as registration_services
 from campaign.registrations.services import local_date
 
 seed = AppGroup("seed", help="Load reference or demo data.")
+kits = AppGroup("kits", help="Campaign kits: build them, or work through render requests.")
 mail_cli = AppGroup("mail", help="The outbox.")
 users = AppGroup("users", help="Accounts.")
 
@@ -72,6 +76,7 @@ def collect_stats() -> dict[str, int]:
         "actions": count(Action),
         "heroes": count(Hero),
         "heroes_public": len(hero_services.public_heroes(today=today)),
+        "kit_files": count(KitFile),
         "consents_withdrawn": db.session.scalar(
             sa.select(sa.func.count()).select_from(Consent).where(Consent.withdrawn_at.is_not(None))
         ),
@@ -122,6 +127,29 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
     click.echo(f"created {role} account {email}")
 
 
+@kits.command("build")
+@click.option("--edition", "year", type=int, required=True, help="The edition's year.")
+@click.option("--municipality", "nis_code", help="Only this municipality (NIS code).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Also write the files and ZIPs here.")
+@click.option("--processes", type=int, default=2, show_default=True, help="Render worker processes (0: in this one).")
+def kits_build(year: int, nis_code: str | None, out_dir: str | None, processes: int) -> None:
+    """Bring the kits of an edition up to date and print a JSON summary."""
+    try:
+        summary = kit_jobs.build_edition(year, nis_code=nis_code, out_dir=out_dir, processes=processes)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(summary))
+
+
+@kits.command("work")
+@click.option("--once", is_flag=True, help="Carry out what is pending, then stop.")
+@click.option("--processes", type=int, default=2, show_default=True)
+@click.option("--interval", type=float, default=2.0, show_default=True, help="Seconds between looks at the queue.")
+def kits_work(once: bool, processes: int, interval: float) -> None:
+    """Carry out render requests as officers make them (until Ctrl-C)."""
+    kit_jobs.work(once=once, processes=processes, interval=interval, echo=click.echo)
+
+
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users):
+    for command in (seed, stats, mail_cli, users, kits):
         app.cli.add_command(command)

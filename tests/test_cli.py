@@ -38,6 +38,7 @@ def test_seed_reference_then_stats_then_demo(cli_app):
         "actions": 0,
         "heroes": 0,
         "heroes_public": 0,
+        "kit_files": 0,
         "consents_withdrawn": 0,
     }
 

@@ -17,7 +17,7 @@ from io import BytesIO
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from campaign.core import media
 from campaign.core.errors import DomainError
@@ -97,6 +97,8 @@ def process_image(data: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> Proce
             ),
             reason="too_large",
         )
+    # WeasyPrint sets this process-wide switch on import; a truncated upload must fail here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; refuse those too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -135,6 +137,26 @@ def process_image(data: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> Proce
         display_size=display_picture.size,
         thumb_size=thumb_picture.size,
     )
+
+
+LOGO_SIDE = 1200
+
+
+def process_logo(data: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[bytes, tuple[int, int]]:
+    """A logo keeps its transparency: the same checks as a photo, then an RGBA PNG with no
+    metadata, at most LOGO_SIDE pixels on its long side. Raises ImageRejected."""
+    processed = process_image(data, limits=limits)  # every check of the photo pipeline
+    del processed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = _open(data, limits=limits)
+        image.load()
+    _apply_orientation(image)
+    logo = image.convert("RGBA")
+    logo.thumbnail((LOGO_SIDE, LOGO_SIDE), Image.Resampling.LANCZOS)
+    out = BytesIO()
+    logo.save(out, "PNG", optimize=True)
+    return out.getvalue(), logo.size
 
 
 def store_image(root: Path | str, processed: ProcessedImage) -> StoredImage:

@@ -114,3 +114,27 @@ def save_image_or_document(root: str | Path, data: bytes, *, limits: images.Imag
     if data.startswith(b"%PDF-"):
         return save_document(root, data)
     return save_image(root, data, limits=limits)
+
+
+def save_logo(root: str | Path, data: bytes, *, limits: images.ImageLimits | None = None) -> Upload:
+    """Store a logo as a transparent PNG. Raises images.ImageRejected."""
+    png, (width, height) = images.process_logo(data, limits=limits or images.ImageLimits())
+    digest = media.sha256_hex(png)
+    existing = _existing(digest)
+    if existing is not None:
+        return existing
+    path = media.content_path(digest, ".png", folder="logos")
+    media.write_atomic(root, path, png)
+    upload = Upload(
+        sha256=digest,
+        kind=UploadKind.IMAGE,
+        path=path,
+        display_path=path,
+        thumb_path=path,
+        width=width,
+        height=height,
+        size=len(png),
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload

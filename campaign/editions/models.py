@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.db import TimestampMixin
+from campaign.core.uploads import Upload
 from campaign.extensions import db
 from campaign.reference.models import Sdg
 
@@ -32,8 +33,15 @@ class Edition(TimestampMixin, db.Model):
     hero_deadline: Mapped[date]
     evaluation_deadline: Mapped[date]
     is_current: Mapped[bool] = mapped_column(default=False, index=True)
+    # The kit visual: colours, headline, hashtags and campaign logo of this edition.
+    visual_primary: Mapped[str] = mapped_column(sa.String(7), default="#1F4E3D")
+    visual_accent: Mapped[str] = mapped_column(sa.String(7), default="#FCC30B")
+    visual_headline: Mapped[str] = mapped_column(sa.String(120), default="Week van de Duurzame Gemeente")
+    visual_hashtags: Mapped[str] = mapped_column(sa.String(200), default="#DuurzameGemeente #SDGs")
+    visual_logo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("upload.id"))
 
     focus_sdgs: Mapped[list[Sdg]] = relationship(secondary=edition_focus_sdg, order_by=Sdg.number)
+    visual_logo: Mapped[Upload | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Edition {self.year}>"

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.accounts.models import User
 from campaign.actions.models import Action
+from campaign.core import signals
 from campaign.core.db import utcnow
 from campaign.core.errors import DomainError, NotAllowed
 from campaign.core.pagination import Page, paginate
@@ -149,6 +150,7 @@ def record_consent(
     consent.withdrawn_by = None
     db.session.add(consent)
     db.session.flush()
+    signals.consent_changed.send(hero)
     return consent
 
 
@@ -160,6 +162,7 @@ def withdraw_consent(hero: Hero, *, by: User, now: datetime | None = None) -> No
     hero.consent.withdrawn_at = now or utcnow()
     hero.consent.withdrawn_by = by
     db.session.flush()
+    signals.consent_changed.send(hero)
 
 
 def heroes_of(registration: Registration) -> list[Hero]:

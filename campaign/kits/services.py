@@ -1,16 +1,271 @@
-"""Kit services. Rendering comes with the kits issue; this records downloads."""
+"""Kit services: render requests, the cached files, the ZIP, downloads and consent.
+
+Services flush; `run_request` commits once per rendered file, so that progress shows and a
+crash loses at most the file being rendered (written atomically, so never half a file).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from campaign.accounts.models import User
+from campaign.core import media
 from campaign.core.db import utcnow
 from campaign.extensions import db
-from campaign.kits.models import KitDownload
+from campaign.heroes import services as hero_services
+from campaign.heroes.models import Hero
+from campaign.kits.cards import FileSpec
+from campaign.kits.models import KitDownload, KitFile, RenderRequest, RenderStatus
+from campaign.kits.plan import plan_kit, slug
+from campaign.kits.render import render_pair
 from campaign.registrations.models import Registration
+
+Renderer = Callable[[list[FileSpec]], Iterable[tuple[FileSpec, bytes]]]
+
+
+def in_process(specs: list[FileSpec]) -> Iterator[tuple[FileSpec, bytes]]:
+    """Render one after the other in this process (tests, small kits)."""
+    return (render_pair(spec) for spec in specs)
+
+
+@dataclass(frozen=True)
+class KitState:
+    """What the officer sees: the planned files, which are ready, and the latest request."""
+
+    planned: list[FileSpec]
+    ready: dict[str, KitFile]  # by slot, only files whose key matches the plan
+    request: RenderRequest | None
+
+    @property
+    def ready_count(self) -> int:
+        return len(self.ready)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.planned) and len(self.ready) == len(self.planned)
+
+    @property
+    def zip_etag(self) -> str:
+        return media.sha256_hex("|".join(sorted(f.cache_key for f in self.ready.values())).encode())[:32]
+
+
+def plan(registration: Registration, *, today: date, media_root: Path | str) -> list[FileSpec]:
+    return plan_kit(registration, hero_services.heroes_of(registration), today=today, media_root=Path(media_root))
+
+
+def _files(registration: Registration) -> dict[str, KitFile]:
+    return {f.slot: f for f in db.session.scalars(sa.select(KitFile).where(KitFile.registration_id == registration.id))}
+
+
+def state(registration: Registration, *, today: date, media_root: Path | str) -> KitState:
+    planned = plan(registration, today=today, media_root=media_root)
+    files = _files(registration)
+    ready = {
+        spec.slot: files[spec.slot]
+        for spec in planned
+        if spec.slot in files
+        and files[spec.slot].cache_key == spec.key
+        and media.resolve(media_root, files[spec.slot].path).is_file()
+    }
+    latest = db.session.scalar(
+        sa.select(RenderRequest)
+        .where(RenderRequest.registration_id == registration.id)
+        .order_by(RenderRequest.id.desc())
+        .limit(1)
+    )
+    return KitState(planned=planned, ready=ready, request=latest)
+
+
+def request_render(registration: Registration, *, by: User | None, now: datetime | None = None) -> RenderRequest:
+    """Record that the kit must be brought up to date; a pending request is reused."""
+    pending = db.session.scalar(
+        sa.select(RenderRequest).where(
+            RenderRequest.registration_id == registration.id,
+            RenderRequest.status.in_([RenderStatus.PENDING, RenderStatus.RUNNING]),
+        )
+    )
+    if pending is not None:
+        return pending
+    request = RenderRequest(
+        registration=registration, requested_by_id=by.id if by else None, requested_at=now or utcnow()
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def _storage_path(spec: FileSpec) -> str:
+    return media.content_path(spec.key, spec.extension, folder="kits")
+
+
+def _unlink_unused(media_root: Path | str, paths: Iterable[str]) -> None:
+    for path in set(paths):
+        still_used = db.session.scalar(sa.select(KitFile.id).where(KitFile.path == path).limit(1))
+        if still_used is None:
+            media.resolve(media_root, path).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class RenderSummary:
+    rendered: int
+    cached: int
+    removed: int
+
+
+def bring_up_to_date(
+    registration: Registration,
+    *,
+    today: date,
+    media_root: Path | str,
+    renderer: Renderer = in_process,
+    progress: RenderRequest | None = None,
+) -> RenderSummary:
+    """Render what changed, keep what did not, remove what is no longer allowed or planned."""
+    planned = plan(registration, today=today, media_root=media_root)
+    files = _files(registration)
+    wanted = {spec.slot for spec in planned}
+    stale = [f for slot, f in files.items() if slot not in wanted]
+    for kit_file in stale:
+        db.session.delete(kit_file)
+    db.session.flush()
+    _unlink_unused(media_root, [f.path for f in stale])
+
+    todo = []
+    cached = 0
+    for spec in planned:
+        current = files.get(spec.slot)
+        target = _storage_path(spec)
+        if current is not None and current.cache_key == spec.key and media.resolve(media_root, current.path).is_file():
+            cached += 1
+        elif media.resolve(media_root, target).is_file():  # the same file exists for another slot or kit
+            _record(registration, spec, target, media.resolve(media_root, target).stat().st_size, current)
+            cached += 1
+        else:
+            todo.append(spec)
+    if progress is not None:
+        progress.total = len(planned)
+        progress.done = cached
+        db.session.commit()
+
+    rendered = 0
+    for spec, data in renderer(todo):
+        path = _storage_path(spec)
+        media.write_atomic(media_root, path, data)
+        _record(registration, spec, path, len(data), files.get(spec.slot))
+        rendered += 1
+        if progress is not None:
+            progress.done += 1
+            progress.rendered += 1
+        db.session.commit()
+    return RenderSummary(rendered=rendered, cached=cached, removed=len(stale))
+
+
+def _record(registration: Registration, spec: FileSpec, path: str, size: int, current: KitFile | None) -> None:
+    kit_file = current or KitFile(registration=registration, slot=spec.slot)
+    kit_file.hero_id = spec.hero_id
+    kit_file.kind = spec.kind
+    kit_file.cache_key = spec.key
+    kit_file.path = path
+    kit_file.content_type = spec.content_type
+    kit_file.size = size
+    kit_file.rendered_at = utcnow()
+    db.session.add(kit_file)
+    db.session.flush()
+
+
+def run_request(
+    request_id: int,
+    *,
+    today: date,
+    media_root: Path | str,
+    renderer: Renderer = in_process,
+    now: datetime | None = None,
+) -> RenderSummary | None:
+    """Carry out one render request. A failure is stored on the request, not raised."""
+    request = db.session.get(RenderRequest, request_id)
+    if request is None or request.status not in (RenderStatus.PENDING, RenderStatus.RUNNING):
+        return None
+    request.status = RenderStatus.RUNNING
+    request.started_at = now or utcnow()
+    db.session.commit()
+    try:
+        summary = bring_up_to_date(
+            request.registration, today=today, media_root=media_root, renderer=renderer, progress=request
+        )
+    except Exception as error:
+        db.session.rollback()
+        request = db.session.get(RenderRequest, request_id)
+        request.status = RenderStatus.FAILED
+        request.error = f"{type(error).__name__}: {error}"
+        request.finished_at = utcnow()
+        db.session.commit()
+        return None
+    request.status = RenderStatus.DONE
+    request.finished_at = utcnow()
+    db.session.commit()
+    return summary
+
+
+def run_pending(*, today: date, media_root: Path | str, renderer: Renderer = in_process, limit: int = 100) -> int:
+    """The small in-process runner: carry out pending requests, oldest first."""
+    ids = list(
+        db.session.scalars(
+            sa.select(RenderRequest.id)
+            .where(RenderRequest.status == RenderStatus.PENDING)
+            .order_by(RenderRequest.id)
+            .limit(limit)
+        )
+    )
+    for request_id in ids:
+        run_request(request_id, today=today, media_root=media_root, renderer=renderer)
+    return len(ids)
+
+
+def zip_name(registration: Registration) -> str:
+    return f"Kit {slug(registration.municipality.name_nl)} {registration.edition.year}"
+
+
+README_TEXT = """Campagnekit {municipality} – {title}
+
+Helden/          per held: heldenaffiches A3 en A4 (drukklaar, met 3 mm afloop en snijtekens)
+                 en beelden voor sociale media, elk met een tekstbestand: de tekst bij het
+                 bericht en een alternatieve tekst voor de afbeelding.
+Gemeente/        de affiche "Wij doen mee" (A3 en A4), een e-mailbanner en een profielkader.
+
+Alleen bestanden waarvoor de held toestemming gaf, zitten in deze kit.
+Vragen? Mail het campagneteam.
+"""
+
+
+def build_zip(registration: Registration, kit: KitState, *, media_root: Path | str) -> bytes:
+    """The ZIP of the ready files, in folders a person understands. Only files that the
+    current plan (and so the current consent) still holds are included."""
+    root = zip_name(registration)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"{root}/LEESMIJ.txt",
+            README_TEXT.format(municipality=registration.municipality.name_nl, title=registration.edition.title),
+        )
+        for spec in kit.planned:
+            kit_file = kit.ready.get(spec.slot)
+            if kit_file is None:
+                continue
+            data = media.resolve(media_root, kit_file.path).read_bytes()
+            compress = zipfile.ZIP_STORED if spec.content_type in ("image/jpeg", "image/png") else zipfile.ZIP_DEFLATED
+            archive.writestr(
+                zipfile.ZipInfo(f"{root}/{spec.filename}", date_time=(2025, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=compress,
+            )
+    return buffer.getvalue()
 
 
 def record_download(
@@ -26,3 +281,15 @@ def first_download(registration: Registration) -> datetime | None:
     return db.session.scalar(
         sa.select(sa.func.min(KitDownload.downloaded_at)).where(KitDownload.registration_id == registration.id)
     )
+
+
+def drop_files_of(hero: Hero, *, today: date, media_root: Path | str) -> int:
+    """Remove the hero's kit files that the current consent no longer allows."""
+    allowed = {spec.slot for spec in plan_kit(hero.registration, [hero], today=today, media_root=Path(media_root))}
+    files = list(db.session.scalars(sa.select(KitFile).where(KitFile.hero_id == hero.id)))
+    gone = [f for f in files if f.slot not in allowed]
+    for kit_file in gone:
+        db.session.delete(kit_file)
+    db.session.flush()
+    _unlink_unused(media_root, [f.path for f in gone])
+    return len(gone)

@@ -67,7 +67,7 @@ def serve(upload_id: int, variant: str) -> Response:
         abort(404)
     if not path.is_file():
         abort(404)
-    mimetype = "application/pdf" if upload.kind == "pdf" else "image/jpeg"
+    mimetype = {".pdf": "application/pdf", ".png": "image/png"}.get(path.suffix, "image/jpeg")
     response = send_file(
         path, mimetype=mimetype, conditional=True, etag=f"{upload.sha256}-{variant}", max_age=3600 if public else 0
     )

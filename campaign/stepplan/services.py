@@ -95,7 +95,7 @@ def step_plan(registration: Registration, *, today: date) -> list[Step]:
             ),
         ),
         # The kit itself comes with the kits feature; its download is already recorded.
-        step(4, "kit", done=downloaded is not None, deadline=edition.week_start - timedelta(days=1), available=False),
+        step(4, "kit", done=downloaded is not None, deadline=edition.week_start - timedelta(days=1)),
         step(5, "flag", done=registration.flag_photo_id is not None, deadline=edition.week_end + timedelta(days=7)),
         step(6, "evaluation", done=False, deadline=edition.evaluation_deadline, available=False),
     ]

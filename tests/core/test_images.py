@@ -266,3 +266,15 @@ def test_storing_the_same_image_twice_writes_nothing_new(tmp_path, processed):
 
     assert second == first
     assert {path: (tmp_path / path).stat().st_ino for path in inodes} == inodes
+
+
+def test_truncated_uploads_stay_rejected_after_weasyprint_is_loaded():
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported; the pipeline must not care."""
+    from PIL import ImageFile
+
+    import campaign.kits.render_print  # noqa: F401 - imports WeasyPrint
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it
+    with pytest.raises(ImageRejected) as caught:
+        process_image(corpus.truncated_jpeg())
+    assert caught.value.reason == "damaged"

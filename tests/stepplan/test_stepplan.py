@@ -40,7 +40,7 @@ def test_steps_carry_deadlines_and_track_tips(app, registration):
     assert steps["hero"].deadline == registration.edition.hero_deadline
     assert steps["evaluation"].deadline == registration.edition.evaluation_deadline
     assert steps["hero"].days_left(TODAY) == 30
-    assert not steps["kit"].available and not steps["evaluation"].available
+    assert steps["kit"].available and not steps["evaluation"].available
     starter_tip = steps["hero"].tip
     registration.track = Track.ADVANCED
     assert {s.key: s for s in step_plan(registration, today=TODAY)}["hero"].tip != starter_tip
