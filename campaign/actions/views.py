@@ -21,6 +21,7 @@ from campaign.core.pagination import page_number
 from campaign.core.views import save_uploaded_image
 from campaign.editions import services as edition_services
 from campaign.extensions import db
+from campaign.reference import forms as reference_forms
 from campaign.reference.models import PILLAR_NAMES_NL, Pillar, Sdg
 from campaign.registrations import services as registration_services
 from campaign.registrations.models import Registration
@@ -36,11 +37,7 @@ def labels() -> dict:
 
 
 def sdg_choices() -> list[SelectChoice]:
-    locale = str(get_locale())
-    return [
-        SelectChoice(sdg.number, f"{sdg.number}. {sdg.name(locale)}")
-        for sdg in db.session.scalars(sa.select(Sdg).order_by(Sdg.number))
-    ]
+    return reference_forms.sdg_choices(str(get_locale()))
 
 
 def pillar_names() -> dict[Pillar, str]:
@@ -48,12 +45,7 @@ def pillar_names() -> dict[Pillar, str]:
 
 
 def officer_registration() -> Registration | None:
-    """The officer's active registration for the current edition, if any."""
-    edition = edition_services.current_edition()
-    if edition is None or current_user.municipality_id is None:
-        return None
-    registration = registration_services.find(edition, current_user.municipality_id)
-    return registration if registration is not None and registration.is_active else None
+    return registration_services.current_registration_of(current_user.municipality_id)
 
 
 def summary_of(action: Action) -> sdg_check.Summary:

@@ -51,12 +51,14 @@ def resolve(root: Path | str, relative_path: str) -> Path:
     return Path(root).joinpath(*path.parts)
 
 
-def write_atomic(root: Path | str, relative_path: str, data: bytes) -> Path:
+def write_atomic(root: Path | str, relative_path: str, data: bytes, *, durable: bool = True) -> Path:
     """Write ``data`` to ``root/relative_path`` and return the full path.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and then
     replace the target in one step: readers see the old file or the new one, never half
     a file. Missing folders are created. Raises ValueError for a path that leaves root.
+    ``durable=False`` skips the fsyncs, for files that can be made again (generated kit
+    files): the rename still makes them appear whole, even if the process is killed.
     """
     target = resolve(root, relative_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,14 +67,16 @@ def write_atomic(root: Path | str, relative_path: str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp_name, FILE_MODE)
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_folder(target.parent)
+    if durable:
+        _fsync_folder(target.parent)
     return target
 
 

@@ -11,7 +11,6 @@ from wtforms import SelectChoice
 
 from campaign.actions import services as action_services
 from campaign.actions.forms import ActionFilterForm
-from campaign.actions.views import officer_registration, sdg_choices
 from campaign.core import clock
 from campaign.core.auth import is_staff, owned_or_404, team_required
 from campaign.core.errors import DomainError
@@ -23,8 +22,9 @@ from campaign.extensions import db
 from campaign.heroes import services
 from campaign.heroes.forms import ConsentForm, FocalPointForm, HeroForm, HeroPhotoForm
 from campaign.heroes.models import ConsentScope, Hero
+from campaign.reference.forms import sdg_choices
 from campaign.registrations.models import Registration
-from campaign.registrations.services import local_date
+from campaign.registrations.services import current_registration_of, local_date
 
 bp = Blueprint("heroes", __name__, url_prefix="/heroes")
 
@@ -35,7 +35,7 @@ def today():
 
 def _hero_form(registration: Registration, **kwargs) -> HeroForm:
     form = HeroForm(**kwargs)
-    form.sdgs.choices = sdg_choices()
+    form.sdgs.choices = sdg_choices(str(get_locale()))
     form.action.choices = [SelectChoice(0, _("No linked action"))] + [
         SelectChoice(a.id, a.title) for a in action_services.actions_of(registration)
     ]
@@ -52,7 +52,7 @@ def _apply_error(form, error: DomainError) -> None:
 def index() -> str | Response:
     if is_staff(current_user):
         return redirect(url_for("heroes.overview"))
-    registration = officer_registration()
+    registration = current_registration_of(current_user.municipality_id)
     if registration is None:
         return render_template("actions/not_registered.html")
     return render_template(
@@ -63,7 +63,7 @@ def index() -> str | Response:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> str | Response:
-    registration = officer_registration()
+    registration = current_registration_of(current_user.municipality_id)
     if registration is None:
         return render_template("actions/not_registered.html")
     form = _hero_form(registration)

@@ -157,13 +157,14 @@ def bring_up_to_date(
     rendered = 0
     for spec, data in renderer(todo):
         path = _storage_path(spec)
-        media.write_atomic(media_root, path, data)
+        media.write_atomic(media_root, path, data, durable=False)  # a cache: it can be rendered again
         _record(registration, spec, path, len(data), files.get(spec.slot))
         rendered += 1
-        if progress is not None:
+        if progress is not None:  # the officer watches: show every file as it is ready
             progress.done += 1
             progress.rendered += 1
-        db.session.commit()
+            db.session.commit()
+    db.session.commit()  # a file written before a crash is found again by its key and not redone
     return RenderSummary(rendered=rendered, cached=cached, removed=len(stale))
 
 

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from campaign.actions.views import officer_registration
 from campaign.core import clock, media
 from campaign.core.auth import is_staff, owned_or_404, team_required
 from campaign.core.errors import DomainError
@@ -24,7 +23,7 @@ from campaign.kits.forms import VisualForm
 from campaign.kits.models import KitFile
 from campaign.kits.plan import visual_of
 from campaign.registrations.models import Registration
-from campaign.registrations.services import local_date
+from campaign.registrations.services import current_registration_of, local_date
 
 bp = Blueprint("kits", __name__)
 
@@ -42,7 +41,7 @@ def _media_root() -> str:
 def mine() -> Response | str:
     if is_staff(current_user):
         return redirect(url_for("registrations.overview"))
-    registration = officer_registration()
+    registration = current_registration_of(current_user.municipality_id)
     if registration is None:
         return render_template("actions/not_registered.html")
     return redirect(url_for("kits.show", registration_id=registration.id))

@@ -14,6 +14,7 @@ from campaign.core.db import utcnow
 from campaign.core.errors import Conflict, NotAllowed
 from campaign.core.uploads import Upload
 from campaign.editions.models import Edition
+from campaign.editions.services import current_edition
 from campaign.extensions import db
 from campaign.reference.models import Municipality, Province
 from campaign.registrations.models import Registration, RegistrationStatus, Track
@@ -186,3 +187,12 @@ def set_flag_photo(registration: Registration, upload: Upload, *, now: datetime 
     registration.flag_photo = upload
     registration.flag_photo_at = now or utcnow()
     db.session.flush()
+
+
+def current_registration_of(municipality_id: int | None) -> Registration | None:
+    """The municipality's active registration for the current edition, if any."""
+    edition = current_edition()
+    if edition is None or municipality_id is None:
+        return None
+    registration = find(edition, municipality_id)
+    return registration if registration is not None and registration.is_active else None

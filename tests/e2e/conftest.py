@@ -172,3 +172,12 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert problems == [], f"axe-core on {page.url}:\n" + "\n".join(problems)
+
+
+def log_in(page, email: str, password: str = factories.PASSWORD, *, button: str = "Aanmelden") -> None:
+    """Log in through the real form, as a person would."""
+    page.goto("/account/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main").get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state()

@@ -3,9 +3,10 @@ appears on the public page; withdrawing the consent removes the hero. axe-core c
 
 from __future__ import annotations
 
+from datetime import date
+
 from tests.core import image_corpus
-from tests.e2e.conftest import OFFICER_EMAIL, assert_accessible
-from tests.factories import PASSWORD
+from tests.e2e.conftest import OFFICER_EMAIL, TEAM_EMAIL, assert_accessible, log_in
 
 
 def test_hero_with_photo_focal_point_and_consent(new_page, tmp_path):
@@ -13,11 +14,7 @@ def test_hero_with_photo_focal_point_and_consent(new_page, tmp_path):
     photo.write_bytes(image_corpus.jpeg_photo((900, 1200)))
 
     officer = new_page()
-    officer.goto("/account/login")
-    officer.fill("#email", OFFICER_EMAIL)
-    officer.fill("#password", PASSWORD)
-    officer.locator("main").get_by_role("button", name="Aanmelden", exact=True).click()
-    officer.wait_for_load_state()
+    log_in(officer, OFFICER_EMAIL)
     assert "Stappenplan" in officer.locator("main").inner_text()
     assert_accessible(officer)
 
@@ -78,3 +75,35 @@ def test_public_pages_are_accessible(new_page):
     for path in ("/deelnemers", "/kalender", "/praktijkbank", "/praktijkbank?q=fiets&sdg=12"):
         page.goto(path)
         assert_accessible(page)
+
+
+def test_kit_and_visual_pages_are_accessible(new_page, live_app):
+    from campaign.extensions import db
+    from campaign.kits import services
+    from campaign.registrations.models import Registration
+
+    with live_app.app_context():
+        registration = db.session.scalar(db.select(Registration))
+        services.bring_up_to_date(registration, today=date(2025, 8, 1), media_root=live_app.config["MEDIA_ROOT"])
+        edition_id = registration.edition_id
+        registration_id = registration.id
+        db.session.remove()
+
+    officer = new_page()
+    log_in(officer, OFFICER_EMAIL)
+    officer.goto(f"/kit/{registration_id}")
+    assert "bestanden klaar" in officer.locator("#kit-progress").inner_text()
+    assert officer.locator("img.kit-preview").count() >= 4
+    assert_accessible(officer)
+
+    team = new_page()
+    log_in(team, TEAM_EMAIL)
+    team.goto(f"/team/editions/{edition_id}/visual")
+    preview = team.locator("img[data-visual-preview]")
+    first = preview.get_attribute("src")
+    team.fill("#primary", "#19486A")
+    team.wait_for_function("document.querySelector('img[data-visual-preview]').src.includes('19486A')")
+    assert preview.get_attribute("src") != first
+    loaded = "document.querySelector('img[data-visual-preview]').naturalWidth === 1080"
+    team.wait_for_function(loaded)
+    assert_accessible(team)

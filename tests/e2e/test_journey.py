@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import TEAM_EMAIL, assert_accessible
+from tests.e2e.conftest import log_in as e2e_log_in
 from tests.factories import PASSWORD
 from tests.mailbox import links, path_of
 
@@ -53,11 +54,7 @@ def choose_language(page, language: str) -> None:
 
 
 def log_in(page, email: str, password: str, words: dict) -> None:
-    page.goto("/account/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main").get_by_role("button", name=words["login"], exact=True).click()
-    page.wait_for_load_state()
+    e2e_log_in(page, email, password, button=words["login"])
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -1,16 +1,22 @@
-"""Social images: exact sizes, clean JPEGs, text inside the safe area, focal crops, captions."""
+"""Social images: exact sizes and clean JPEGs, text inside the safe area at legible sizes,
+focal crops, SDG tile contrast, captions, and the caches that make rendering fast."""
 
 from __future__ import annotations
 
+import csv
 import io
+import os
+from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from campaign.core.colour import contrast_ratio
 from campaign.kits import render_social
 from campaign.kits.cards import HeroCard, MunicipalityCard, SdgBadge, SocialSize, Visual
+from campaign.kits.layouts import LAYOUTS
 
+LONGEST_MUNICIPALITY = "Beveren-Kruibeke-Zwijndrecht"
 LONGEST_QUOTE = (
     "Ik geloof in een gemeente waar iedereen meedoet: jong en oud, nieuwkomer én geboren Vlaming. "
     "Geïnspireerd door de SDG's zetten we samen één stap per dag naar een eerlijkere wereld."
@@ -18,30 +24,40 @@ LONGEST_QUOTE = (
 SDGS = (
     SdgBadge(12, "Verantwoorde consumptie en productie", "#BF8B2E"),
     SdgBadge(7, "Betaalbare en duurzame energie", "#FCC30B"),
+    SdgBadge(16, "Vrede, justitie en sterke publieke diensten", "#00689D"),
 )
+RED, BLUE, GREY = (220, 20, 20), (20, 20, 220), (128, 128, 128)
+SDG_CSV = Path(__file__).resolve().parents[2] / "campaign" / "reference" / "data" / "sdgs.csv"
 
 
-@pytest.fixture(scope="module")
-def photo(tmp_path_factory):
-    """1600 × 2000: red top-left quarter, blue bottom-right quarter, grey elsewhere."""
-    image = Image.new("RGB", (1600, 2000), (128, 128, 128))
-    image.paste((220, 20, 20), (0, 0, 800, 1000))
-    image.paste((20, 20, 220), (800, 1000, 1600, 2000))
-    path = tmp_path_factory.mktemp("photo") / "photo.jpg"
+def quadrant_photo(path: Path, size: tuple[int, int]) -> str:
+    """Grey, with a red top-left quarter and a blue bottom-right quarter."""
+    width, height = size
+    image = Image.new("RGB", size, GREY)
+    image.paste(RED, (0, 0, width // 2, height // 2))
+    image.paste(BLUE, (width // 2, height // 2, width, height))
     image.save(path, "JPEG", quality=90)
     return str(path)
 
 
-def card(photo, **changes):
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory) -> tuple[str, str]:
+    """(stored photo 2400 × 3000, its display derivative 1600 × 2000): the same picture."""
+    folder = tmp_path_factory.mktemp("photos")
+    return quadrant_photo(folder / "original.jpg", (2400, 3000)), quadrant_photo(folder / "display.jpg", (1600, 2000))
+
+
+def hero(photos, **changes) -> HeroCard:
+    original, display = photos
     values = dict(
-        name="Fien Claes",
+        name="Fatima El Amrani-Vandenberghe",
         role="vrijwilliger bij het Repair Café",
         quote=LONGEST_QUOTE,
-        municipality="Beveren-Kruibeke-Zwijndrecht",
+        municipality=LONGEST_MUNICIPALITY,
         sdgs=SDGS,
         visual=Visual(),
-        photo_path=photo,
-        display_path=photo,
+        photo_path=original,
+        display_path=display,
         focal=(0.5, 0.5),
     )
     values.update(changes)
@@ -49,88 +65,259 @@ def card(photo, **changes):
 
 
 def opened(data: bytes) -> Image.Image:
-    return Image.open(io.BytesIO(data))
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def mean(image: Image.Image, box) -> list[float]:
+    return ImageStat.Stat(image.convert("RGB").crop((box.x0, box.y0, box.x1, box.y1))).mean
+
+
+def share(image: Image.Image, box, colour: tuple[int, int, int]) -> float:
+    """The fraction of the box's pixels within 40 of ``colour`` on every channel."""
+    region = image.convert("RGB").crop((box.x0, box.y0, box.x1, box.y1))
+    close = [
+        band.point(lambda v, c=c: 255 if abs(v - c) < 40 else 0) for band, c in zip(region.split(), colour, strict=True)
+    ]
+    both = ImageChops.multiply(ImageChops.multiply(close[0], close[1]), close[2])
+    return both.histogram()[255] / (region.width * region.height)
+
+
+# Output format.
 
 
 @pytest.mark.parametrize("size", list(SocialSize))
-def test_every_format_has_its_exact_size_and_no_metadata(photo, size):
-    image = opened(render_social.render_hero_image(card(photo), size=size))
+def test_each_format_is_an_exact_size_rgb_jpeg_without_metadata(photos, size):
+    image = opened(render_social.render_hero_image(hero(photos), size=size))
     assert image.size == size.pixels
-    assert image.format == "JPEG" and image.mode == "RGB"
+    assert (image.format, image.mode) == ("JPEG", "RGB")
     assert not image.getexif()
+    assert "exif" not in image.info and "xmp" not in image.info and "comment" not in image.info
+
+
+def test_banner_is_a_600_by_200_jpeg():
+    banner = opened(render_social.render_banner(MunicipalityCard(municipality=LONGEST_MUNICIPALITY, visual=Visual())))
+    assert (banner.size, banner.format, banner.mode) == ((600, 200), "JPEG", "RGB")
+    assert not banner.getexif()
+
+
+def test_profile_frame_is_transparent_in_the_middle_and_opaque_on_the_ring():
+    frame = opened(render_social.render_profile_frame(MunicipalityCard(municipality="Gent", visual=Visual())))
+    assert (frame.size, frame.format, frame.mode) == ((1080, 1080), "PNG", "RGBA")
+    assert frame.getpixel((540, 540))[3] == 0
+    assert frame.getpixel((540, 200))[3] == 0
+    for point in ((20, 540), (1060, 540), (540, 20)):  # on the ring
+        assert frame.getpixel(point)[3] == 255
+    assert frame.getpixel((540, 900))[3] == 255  # the segment with the text
+    assert frame.getpixel((5, 5))[3] == 0  # outside the circle
+
+
+def test_rendering_is_deterministic(photos):
+    card = hero(photos)
+    assert render_social.render_hero_image(card, size=SocialSize.SQUARE) == render_social.render_hero_image(
+        card, size=SocialSize.SQUARE
+    )
+
+
+# Text fitting.
 
 
 @pytest.mark.parametrize("size", list(SocialSize))
-def test_longest_name_and_quote_stay_inside_the_safe_area(photo, size):
-    layout = render_social.hero_layout(card(photo, name="Beveren-Kruibeke-Zwijndrecht"), size=size)
-    for name in ("name", "meta", "quote", "headline", "sdgs", "logo"):
-        box = layout.boxes[name]
-        assert box.inside(layout.safe), (size, name, box, layout.safe)
-    quote = layout.blocks["quote"]
-    assert " ".join(quote.lines).replace("“", "").replace("”", "") == LONGEST_QUOTE  # nothing cut off
+@pytest.mark.parametrize("name", ["Fien Claes", "Fatima El Amrani-Vandenberghe", LONGEST_MUNICIPALITY])
+def test_longest_texts_fit_inside_the_safe_area_at_legible_sizes(photos, size, name):
+    assert len(LONGEST_QUOTE) == 180
+    layout = render_social.hero_layout(hero(photos, name=name), size=size)
+    image = render_social.Box(0, 0, *size.pixels)
+    for element in ("name", "meta", "quote", "headline", "dates", "logo", "sdgs"):
+        box = layout.boxes[element]
+        assert box.inside(layout.safe), (element, box, layout.safe)
+        assert box.inside(image)
+    assert layout.safe.inside(image)
+    for element in ("name", "meta", "quote", "headline", "dates"):
+        assert not layout.blocks[element].truncated, element
+    assert " ".join(layout.blocks["quote"].lines) == f"“{LONGEST_QUOTE}”"
+    assert layout.blocks["meta"].lines[-1].endswith(LONGEST_MUNICIPALITY)
     minimum = 36 if size.pixels[0] == 1080 else 30
-    assert layout.font_sizes["quote"] >= minimum and layout.font_sizes["name"] >= minimum
+    assert layout.font_sizes["quote"] >= minimum
+    assert layout.font_sizes["name"] >= minimum
+    assert layout.font_sizes["meta"] >= minimum
+    for element in ("name", "meta", "quote"):  # text never lies on the photo
+        assert layout.boxes[element].y0 >= LAYOUTS[size].photo.y1 or layout.boxes[element].x0 >= LAYOUTS[size].photo.x1
 
 
-def test_text_that_cannot_fit_is_shortened_not_overflowing(photo):
-    layout = render_social.hero_layout(card(photo, quote="lang " * 200), size=SocialSize.LANDSCAPE)
-    assert layout.boxes["quote"].inside(layout.safe)
-    assert layout.blocks["quote"].lines[-1].endswith("…")
+def test_text_too_long_for_its_box_is_shortened_with_an_ellipsis(photos):
+    card = hero(photos, quote="lang " * 120, name="Marie-Françoise Van den Broeck-de Smet van Oostkerke-Zuid")
+    for size in SocialSize:
+        layout = render_social.hero_layout(card, size=size)
+        quote = layout.blocks["quote"]
+        assert quote.truncated and quote.lines[-1].endswith("…”")
+        assert layout.boxes["quote"].inside(layout.safe)
+        assert layout.boxes["name"].inside(layout.safe)
 
 
-def mean(image: Image.Image, box) -> tuple[float, ...]:
-    region = image.crop((box.x0, box.y0, box.x1, box.y1)).resize((1, 1), Image.Resampling.BOX)
-    return region.getpixel((0, 0))
+def test_a_long_role_gives_way_to_the_municipality(photos):
+    role = "coördinator van de buurtwerking, vrijwilliger bij het Repair Café en lid van de milieuraad " * 2
+    layout = render_social.hero_layout(hero(photos, role=role), size=SocialSize.LANDSCAPE)
+    meta = layout.blocks["meta"]
+    assert meta.lines[-1].endswith(LONGEST_MUNICIPALITY)
+    assert "…" in " ".join(meta.lines)
 
 
-def test_the_photo_is_cropped_around_the_focal_point(photo):
-    layout = render_social.hero_layout(card(photo), size=SocialSize.LANDSCAPE)
-    top_left = opened(render_social.render_hero_image(card(photo, focal=(0.05, 0.05)), size=SocialSize.SQUARE))
-    bottom_right = opened(render_social.render_hero_image(card(photo, focal=(0.95, 0.95)), size=SocialSize.SQUARE))
-    red = mean(top_left, layout.boxes["photo"])
-    blue = mean(bottom_right, layout.boxes["photo"])
-    # (The SDG tiles over the photo are yellow and brown, so compare the two crops.)
-    assert red[0] > blue[0] + 50  # the red top-left quarter is in view only for a top-left focus
-    assert blue[2] > red[2] + 50  # the blue bottom-right quarter only for a bottom-right focus
-
-
-def test_tiles_use_white_text_only_where_it_reads(photo):
-    assert render_social.ink_on("#FCC30B") != "#FFFFFF"  # SDG 7 yellow: dark text
-    assert render_social.ink_on("#19486A") == "#FFFFFF"
-    assert contrast_ratio(render_social.ink_on("#FCC30B"), "#FCC30B") >= 4.5
-
-
-def test_banner_and_profile_frame():
-    municipality = MunicipalityCard(municipality="Beveren-Kruibeke-Zwijndrecht", visual=Visual())
-    banner = opened(render_social.render_banner(municipality))
-    assert banner.size == (600, 200) and banner.format == "JPEG"
-    frame = opened(render_social.render_profile_frame(municipality))
-    assert frame.size == (1080, 1080) and frame.format == "PNG" and frame.mode == "RGBA"
-    assert frame.getpixel((540, 540))[3] == 0  # the centre shows the profile picture
-    assert frame.getpixel((20, 540))[3] == 255  # the ring is opaque
-
-
-def test_captions_in_dutch_with_hashtags_and_alt_text(photo):
-    post, alt = render_social.hero_caption(card(photo))
-    assert "#DuurzameGemeente" in post and "#SDG12" in post and "#SDG7" in post
-    assert "Beveren-Kruibeke-Zwijndrecht" in post
-    assert "Fien Claes" in alt and LONGEST_QUOTE in alt and "SDG 12" in alt
-
-
-def test_without_photo_a_colour_field_is_drawn(photo):
-    image = opened(
-        render_social.render_hero_image(card(photo, photo_path=None, display_path=None), size=SocialSize.SQUARE)
+def test_a_word_wider_than_the_box_breaks_after_a_hyphen_or_is_cut():
+    slot = LAYOUTS[SocialSize.LANDSCAPE].name
+    lines, _, _, truncated = render_social.fit_text(
+        "Sint-Pieters-Leeuw-Beveren-Kruibeke-Zwijndrecht-Lokeren", slot, height=200
     )
-    layout = render_social.hero_layout(card(photo), size=SocialSize.SQUARE)
-    colour = mean(image, layout.boxes["photo"])
-    assert abs(colour[0] - 0xFC) < 30 and abs(colour[1] - 0xC3) < 30  # the accent colour
+    assert len(lines) == 2 and lines[0].endswith("-") and not truncated
+    lines, _, _, truncated = render_social.fit_text("X" * 80, slot, height=200)
+    assert truncated and lines == (lines[0],) and lines[0].endswith("…")
 
 
-def test_naive_and_fast_renders_agree(photo):
-    fast = opened(render_social.render_hero_image(card(photo), size=SocialSize.SQUARE))
-    naive = opened(render_social.naive_hero_image(card(photo), size=SocialSize.SQUARE))
-    assert fast.size == naive.size
-    for a, b in zip(
-        mean(fast, render_social.Box(0, 0, 1080, 1080)), mean(naive, render_social.Box(0, 0, 1080, 1080)), strict=True
-    ):
-        assert abs(a - b) < 8
+def test_fitting_never_overflows_a_box_too_small_for_one_line():
+    slot = LAYOUTS[SocialSize.SQUARE].quote
+    assert render_social.fit_text(LONGEST_QUOTE, slot, height=10)[0] == ()
+
+
+# Photo.
+
+
+def test_the_photo_is_cropped_around_the_focal_point(photos):
+    for size in (SocialSize.SQUARE, SocialSize.PORTRAIT):  # crops of 1600 × 711 and 1600 × 1007
+        box = LAYOUTS[size].photo
+        top_left = opened(render_social.render_hero_image(hero(photos, focal=(0.1, 0.1)), size=size))
+        bottom_right = opened(render_social.render_hero_image(hero(photos, focal=(0.9, 0.9)), size=size))
+        assert share(top_left, box, RED) > 0.3 and share(top_left, box, BLUE) < 0.05
+        assert share(bottom_right, box, BLUE) > 0.3 and share(bottom_right, box, RED) < 0.05
+
+
+def test_crop_rectangle_keeps_the_focal_point_central_and_inside_the_image():
+    crop = render_social._crop_rect
+    assert crop((1600, 2000), (1080, 480), (0.5, 0.5)) == pytest.approx((0, 644.44, 1600, 1355.56), abs=0.01)
+    assert crop((1600, 2000), (1080, 480), (0.5, 0.0)) == pytest.approx((0, 0, 1600, 711.11), abs=0.01)
+    assert crop((1600, 2000), (1080, 480), (0.5, 1.0)) == pytest.approx((0, 1288.89, 1600, 2000), abs=0.01)
+    assert crop((3000, 1000), (440, 630), (0.2, 0.5)) == pytest.approx((250.79, 0, 949.21, 1000), abs=0.01)
+
+
+def test_without_a_photo_the_box_is_a_colour_field(photos):
+    card = hero(photos, photo_path=None, display_path=None)
+    image = opened(render_social.render_hero_image(card, size=SocialSize.SQUARE))
+    box = LAYOUTS[SocialSize.SQUARE].photo
+    corner = render_social.Box(box.x0, box.y0, box.x0 + 200, box.y0 + 200)
+    assert mean(image, corner) == pytest.approx((0x1F, 0x4E, 0x3D), abs=4)  # the edition's primary colour
+
+
+def test_each_source_is_decoded_once(photos, tmp_path, monkeypatch):
+    path = quadrant_photo(tmp_path / "once.jpg", (1600, 2000))
+    decoded = []
+    original = render_social._decode
+    monkeypatch.setattr(render_social, "_decode", lambda p: decoded.append(p) or original(p))
+    card = hero(photos, photo_path=path, display_path=None)
+    for size in SocialSize:
+        render_social.render_hero_image(card, size=size)
+    render_social.render_hero_image(card, size=SocialSize.SQUARE)
+    assert decoded == [path]
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a new version of the file
+    render_social.render_hero_image(card, size=SocialSize.SQUARE)
+    assert decoded == [path, path]
+
+
+def test_large_jpegs_are_decoded_at_a_reduced_scale(tmp_path):
+    path = quadrant_photo(tmp_path / "large.jpg", (4000, 3000))
+    decoded = render_social._decode(path)
+    assert decoded.size == (2000, 1500)  # 1/2 still covers every format's photo box
+    for box in (spec.photo for spec in LAYOUTS.values()):
+        assert min(decoded.width / box.width, decoded.height / box.height) >= 1
+
+
+def test_naive_and_fast_renders_look_the_same(photos):
+    card = hero(photos, focal=(0.3, 0.4))
+    fast = opened(render_social.render_hero_image(card, size=SocialSize.SQUARE))
+    naive = opened(render_social.naive_hero_image(card, size=SocialSize.SQUARE))
+    assert fast.size == naive.size == (1080, 1080)
+    whole = render_social.Box(0, 0, 1080, 1080)
+    assert mean(fast, whole) == pytest.approx(mean(naive, whole), abs=2)
+
+
+def test_fonts_are_loaded_once_per_size():
+    assert render_social.font(36) is render_social.font(36)
+    assert render_social.font(36, True) is not render_social.font(36)
+
+
+# Colour.
+
+
+def test_white_text_only_where_it_reaches_a_contrast_of_4_5():
+    assert render_social.ink_on("#FCC30B") == render_social.INK  # SDG 7: white would be 1.6:1
+    assert render_social.ink_on("#19486A") == render_social.WHITE
+    with SDG_CSV.open(encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            colour = row["color_hex"]
+            ink = render_social.ink_on(colour)
+            assert contrast_ratio(ink, colour) >= 4.5, (row["number"], colour, ink)
+            if ink == render_social.WHITE:
+                assert contrast_ratio("#FFFFFF", colour) >= 4.5
+
+
+def test_tile_text_is_dark_on_the_yellow_tile(photos):
+    card = hero(photos, sdgs=(SdgBadge(7, "Betaalbare en duurzame energie", "#FCC30B"),))
+    layout = render_social.hero_layout(card, size=SocialSize.SQUARE)
+    image = opened(render_social.render_hero_image(card, size=SocialSize.SQUARE)).convert("L")
+    box = layout.boxes["sdgs"]
+    darkest, lightest = image.crop((box.x0 + 10, box.y0 + 10, box.x1 - 10, box.y1 - 10)).getextrema()
+    assert darkest < 60  # near-black text
+    assert lightest < 240  # and no white text
+
+
+def test_a_light_primary_colour_gets_dark_text_on_the_band(photos):
+    card = hero(photos, visual=Visual(primary="#A8E6CF"))
+    layout = render_social.hero_layout(card, size=SocialSize.SQUARE)
+    assert layout.blocks["headline"].colour == render_social.INK
+    assert layout.blocks["name"].colour == render_social.INK  # the light primary would not read on paper
+
+
+# Captions.
+
+
+def test_caption_in_dutch_with_hashtags_and_an_alt_text(photos):
+    post, alt = render_social.hero_caption(hero(photos, name="Fien Claes"))
+    assert "#DuurzameGemeente" in post and "#SDGs" in post
+    assert "#SDG12" in post and "#SDG7" in post and "#SDG16" in post
+    assert LONGEST_MUNICIPALITY in post and LONGEST_QUOTE in post
+    assert "Fien Claes" in alt and "vrijwilliger bij het Repair Café" in alt and LONGEST_MUNICIPALITY in alt
+    assert LONGEST_QUOTE in alt and "SDG 12 Verantwoorde consumptie en productie" in alt
+    assert alt.startswith("Foto van")
+
+
+def test_caption_adds_missing_hash_signs_and_lists_each_tag_once(photos):
+    visual = Visual(hashtags=("DuurzameGemeente", "#SDG12"))
+    post, alt = render_social.hero_caption(hero(photos, visual=visual, photo_path=None, display_path=None))
+    assert post.count("#SDG12") == 1 and "#DuurzameGemeente" in post
+    assert "Foto van" not in alt
+
+
+def test_the_municipality_logo_sits_on_a_chip_clear_of_the_text(photos, tmp_path):
+    logo = tmp_path / "gemeente.png"
+    Image.new("RGBA", (300, 120), (200, 30, 30, 255)).save(logo)
+    card = hero(photos, municipality_logo_path=str(logo))
+    for size in SocialSize:
+        layout = render_social.hero_layout(card, size=size)
+        box = layout.boxes["municipality_logo"]
+        assert box.inside(layout.safe)
+        for text in ("name", "meta", "quote", "headline", "dates"):
+            other = layout.boxes[text]
+            assert box.x1 <= other.x0 or other.x1 <= box.x0 or box.y1 <= other.y0 or other.y1 <= box.y0, text
+            assert not layout.blocks[text].truncated, text
+        image = opened(render_social.render_hero_image(card, size=size))
+        red, green, _ = image.getpixel(((box.x0 + box.x1) // 2, (box.y0 + box.y1) // 2))
+        assert red > 150 and green < 90
+        assert image.getpixel((box.x0 + 3, (box.y0 + box.y1) // 2)) > (230, 230, 230)  # the white chip
+
+
+def test_blank_texts_and_no_sdgs_still_render(photos):
+    card = hero(photos, name="", role="", quote="", sdgs=())
+    for size in SocialSize:
+        layout = render_social.hero_layout(card, size=size)
+        assert "sdgs" not in layout.boxes and layout.blocks["quote"].lines == ()
+        assert opened(render_social.render_hero_image(card, size=size)).size == size.pixels
