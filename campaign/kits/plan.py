@@ -57,10 +57,11 @@ def slug(text: str) -> str:
 
 
 def dates_nl(edition: Edition) -> str:
+    """The week in Dutch without the year (the renderers add ``Visual.year``): "18–25 september"."""
     start, end = edition.week_start, edition.week_end
     if start.month == end.month:
-        return f"{start.day}–{end.day} {MONTHS_NL[end.month - 1]} {end.year}"
-    return f"{start.day} {MONTHS_NL[start.month - 1]} – {end.day} {MONTHS_NL[end.month - 1]} {end.year}"
+        return f"{start.day}–{end.day} {MONTHS_NL[end.month - 1]}"
+    return f"{start.day} {MONTHS_NL[start.month - 1]} – {end.day} {MONTHS_NL[end.month - 1]}"
 
 
 def badge(sdg: Sdg) -> SdgBadge:
