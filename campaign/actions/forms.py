@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -146,9 +147,34 @@ class PhotoForm(FlaskForm):
 
 
 class ActionFilterForm(FlaskForm):
+    """The team's filter on its lists of actions and heroes: edition, province, search text."""
+
     class Meta:
         csrf = False
 
     edition = SelectField(_l("Edition"), coerce=int, validators=[Optional()])
     province = SelectField(_l("Province"), coerce=int, validators=[Optional()])
     q = StringField(_l("Search"), [Optional(), max_length(100)], filters=[strip])
+
+    def resolve(self, *, editions: list, current: Any, provinces: list, locale: str, all_provinces: str) -> Filters:
+        """Fill the choices, validate, and return what to filter on; odd values are ignored."""
+        self.edition.choices = [SelectChoice(e.id, str(e.year)) for e in editions]
+        self.province.choices = [SelectChoice(0, all_provinces)] + [
+            SelectChoice(p.id, p.name(locale)) for p in provinces
+        ]
+        self.validate()
+        edition = next((e for e in editions if e.id == self.edition.data), current)
+        if edition is not None:
+            self.edition.data = edition.id
+        return Filters(
+            edition=edition,
+            province_id=self.province.data if not self.province.errors else None,
+            text=(self.q.data or "") if not self.q.errors else "",
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    edition: Any
+    province_id: int | None
+    text: str

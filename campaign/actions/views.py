@@ -247,22 +247,16 @@ def delete_photo(action_id: int, photo_id: int) -> Response:
 @team_required
 def overview() -> str:
     form = ActionFilterForm(request.args)
-    locale = str(get_locale())
-    editions = edition_services.all_editions()
-    form.edition.choices = [SelectChoice(e.id, str(e.year)) for e in editions]
-    form.province.choices = [SelectChoice(0, _("All provinces"))] + [
-        SelectChoice(p.id, p.name(locale)) for p in services.provinces()
-    ]
-    form.validate()
-    current = edition_services.current_edition()
-    edition = next((e for e in editions if e.id == form.edition.data), current)
-    if edition is not None:
-        form.edition.data = edition.id
+    chosen = form.resolve(
+        editions=edition_services.all_editions(),
+        current=edition_services.current_edition(),
+        provinces=services.provinces(),
+        locale=str(get_locale()),
+        all_provinces=_("All provinces"),
+    )
+    edition = chosen.edition
     page = services.team_actions(
-        edition,
-        province_id=form.province.data if not form.province.errors else None,
-        text=(form.q.data or "") if not form.q.errors else "",
-        page=page_number(request.args.get("page")),
+        edition, province_id=chosen.province_id, text=chosen.text, page=page_number(request.args.get("page"))
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("actions/overview.html", form=form, page=page, edition=edition, args=args)
