@@ -10,7 +10,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from campaign.kits.render import render_pair
 from campaign.registrations.models import Registration
 
 Renderer = Callable[[list[FileSpec]], Iterable[tuple[FileSpec, bytes]]]
+STALE_AFTER = timedelta(minutes=15)
 
 
 def in_process(specs: list[FileSpec]) -> Iterator[tuple[FileSpec, bytes]]:
@@ -84,18 +85,28 @@ def state(registration: Registration, *, today: date, media_root: Path | str) ->
 
 
 def request_render(registration: Registration, *, by: User | None, now: datetime | None = None) -> RenderRequest:
-    """Record that the kit must be brought up to date; a pending request is reused."""
+    """Record that the kit must be brought up to date; a pending request is reused. A request
+    that has been running for longer than STALE_AFTER lost its worker: it is marked failed."""
+    now = now or utcnow()
     pending = db.session.scalar(
         sa.select(RenderRequest).where(
             RenderRequest.registration_id == registration.id,
             RenderRequest.status.in_([RenderStatus.PENDING, RenderStatus.RUNNING]),
         )
     )
-    if pending is not None:
-        return pending
-    request = RenderRequest(
-        registration=registration, requested_by_id=by.id if by else None, requested_at=now or utcnow()
+    stale = (
+        pending is not None
+        and pending.status == RenderStatus.RUNNING
+        and pending.started_at is not None
+        and now - pending.started_at > STALE_AFTER
     )
+    if stale:  # a kit takes seconds, not minutes: its worker died
+        pending.status = RenderStatus.FAILED
+        pending.error = "the render worker stopped before it finished"
+        pending.finished_at = now
+    elif pending is not None:
+        return pending
+    request = RenderRequest(registration=registration, requested_by_id=by.id if by else None, requested_at=now)
     db.session.add(request)
     db.session.flush()
     return request

@@ -218,3 +218,16 @@ def test_cli_builds_an_editions_kits(runner, app, registration, media_root, phot
     assert again["files_rendered"] == 0 and again["files_cached"] == 14
     bad = runner.invoke(args=["kits", "build", "--edition", "1999"])
     assert bad.exit_code != 0 and "1999" in bad.output
+
+
+def test_a_request_whose_worker_died_does_not_block_new_ones(app, registration, officer):
+    from datetime import UTC, datetime, timedelta
+
+    started = datetime(2025, 8, 1, 10, tzinfo=UTC)
+    first = services.request_render(registration, by=officer, now=started)
+    first.status = RenderStatus.RUNNING
+    first.started_at = started
+    assert services.request_render(registration, by=officer, now=started + timedelta(minutes=5)) is first
+    later = services.request_render(registration, by=officer, now=started + timedelta(minutes=30))
+    assert later is not first and later.status == RenderStatus.PENDING
+    assert first.status == RenderStatus.FAILED and first.error
