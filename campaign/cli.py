@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import click
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from campaign.accounts import services as account_services
 from campaign.accounts.models import User, UserStatus
 from campaign.actions.models import Action
-from campaign.core import clock, mail
+from campaign.core import clock, mail, ratelimit
 from campaign.core.auth import Role
 from campaign.core.errors import DomainError
 from campaign.demo import seed as demo
@@ -103,6 +104,16 @@ def mail_send() -> None:
     click.echo(json.dumps(counts))
 
 
+@click.command("purge")
+@click.option("--days", type=int, default=1, show_default=True, help="Keep failed attempts this many days.")
+@with_appcontext
+def purge(days: int) -> None:
+    """Delete old failed login and mail-request records (they only matter for minutes)."""
+    removed = ratelimit.purge_before(clock.now() - timedelta(days=days))
+    db.session.commit()
+    click.echo(json.dumps({"failed_attempts_removed": removed}))
+
+
 @users.command("create")
 @click.argument("email")
 @click.option("--name", required=True)
@@ -151,5 +162,5 @@ def kits_work(once: bool, processes: int, interval: float) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users, kits):
+    for command in (seed, stats, mail_cli, users, kits, purge):
         app.cli.add_command(command)

@@ -114,3 +114,20 @@ def test_users_create_makes_an_active_team_account(cli_app):
         user = find_by_email("lead@vvsg.example")
         assert user.role == "admin"
         assert user.is_active
+
+
+def test_purge_removes_only_old_failed_attempts(cli_app):
+    from datetime import timedelta
+
+    from campaign.core import ratelimit
+    from campaign.core.db import utcnow
+
+    with cli_app.app_context():
+        ratelimit.record_failure("login-pair", "old@x.be|1.2.3.4", now=utcnow() - timedelta(days=3))
+        ratelimit.record_failure("login-pair", "new@x.be|1.2.3.4")
+        db.session.commit()
+    result = cli_app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"failed_attempts_removed": 1}
+    with cli_app.app_context():
+        assert ratelimit.count_failures("login-pair", "new@x.be|1.2.3.4", window=3600) == 1

@@ -205,16 +205,6 @@ def is_public(hero: Hero, *, today: date) -> bool:
     return hero.registration.status == RegistrationStatus.ACTIVE and hero.allows(ConsentScope.WEB, today)
 
 
-def assert_own_action(registration: Registration, action_id: int | None) -> None:
-    _action_of(registration, action_id)
-
-
-def count_consent_complete(registration: Registration, *, today: date) -> tuple[int, int]:
-    """(heroes with complete consent, all heroes) of a registration."""
-    heroes = heroes_of(registration)
-    return sum(1 for h in heroes if h.consent and h.consent.is_complete(today)), len(heroes)
-
-
 def photo_usage_is_public(upload_id: int, *, today: date) -> bool:
     """True when a public page shows this image as a hero's photo."""
     return (

@@ -84,6 +84,20 @@ def state(registration: Registration, *, today: date, media_root: Path | str) ->
     return KitState(planned=planned, ready=ready, request=latest)
 
 
+def ready_file(
+    registration: Registration, file_id: int, *, today: date, media_root: Path | str
+) -> tuple[KitFile, FileSpec] | None:
+    """One ready file of the kit with its spec, if the current plan (and so the current
+    consent) still holds it unchanged; None otherwise."""
+    kit_file = db.session.get(KitFile, file_id)
+    if kit_file is None or kit_file.registration_id != registration.id:
+        return None
+    spec = next((s for s in plan(registration, today=today, media_root=media_root) if s.slot == kit_file.slot), None)
+    if spec is None or spec.key != kit_file.cache_key or not media.resolve(media_root, kit_file.path).is_file():
+        return None
+    return kit_file, spec
+
+
 def request_render(registration: Registration, *, by: User | None, now: datetime | None = None) -> RenderRequest:
     """Record that the kit must be brought up to date; a pending request is reused. A request
     that has been running for longer than STALE_AFTER lost its worker: it is marked failed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -18,7 +19,7 @@ from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.heroes import services as hero_services
 from campaign.kits import preview, render_social, services
-from campaign.kits.cards import HeroCard, SdgBadge, SocialSize
+from campaign.kits.cards import FileSpec, HeroCard, SdgBadge, SocialSize
 from campaign.kits.forms import VisualForm
 from campaign.kits.models import KitFile
 from campaign.kits.plan import visual_of
@@ -96,29 +97,19 @@ def progress(registration_id: int) -> Response:
     )
 
 
-def _kit_file(registration_id: int, file_id: int) -> KitFile:
+def _kit_file(registration_id: int, file_id: int) -> tuple[KitFile, FileSpec]:
     registration = owned_or_404(Registration, registration_id)
-    kit_file = db.session.get(KitFile, file_id)
-    if kit_file is None or kit_file.registration_id != registration.id:
+    found = services.ready_file(registration, file_id, today=_today(), media_root=_media_root())
+    if found is None:  # another kit's, no longer planned (e.g. consent withdrawn), or stale
         abort(404)
-    kit = services.state(registration, today=_today(), media_root=_media_root())
-    if kit.ready.get(kit_file.slot) is not kit_file:  # no longer planned (e.g. consent withdrawn) or stale
-        abort(404)
-    return kit_file
+    return found
 
 
 @bp.route("/kit/<int:registration_id>/files/<int:file_id>")
 @login_required
 def download(registration_id: int, file_id: int) -> Response:
-    kit_file = _kit_file(registration_id, file_id)
-    spec_name = next(
-        (
-            s.filename
-            for s in services.plan(kit_file.registration, today=_today(), media_root=_media_root())
-            if s.slot == kit_file.slot
-        ),
-        kit_file.slot,
-    )
+    kit_file, spec = _kit_file(registration_id, file_id)
+    spec_name = spec.filename
     response = send_file(
         media.resolve(_media_root(), kit_file.path),
         mimetype=kit_file.content_type.split(";")[0],
@@ -135,7 +126,7 @@ def download(registration_id: int, file_id: int) -> Response:
 @bp.route("/kit/<int:registration_id>/files/<int:file_id>/preview")
 @login_required
 def preview_file(registration_id: int, file_id: int) -> Response:
-    kit_file = _kit_file(registration_id, file_id)
+    kit_file, _spec = _kit_file(registration_id, file_id)
     path, mimetype = kit_file.path, kit_file.content_type
     if kit_file.content_type == "application/pdf":
         path, mimetype = preview.pdf_preview(_media_root(), kit_file.path, key=kit_file.cache_key), "image/png"
@@ -229,7 +220,7 @@ def visual_preview(edition_id: int) -> Response:
             SdgBadge(11, "Duurzame steden en gemeenschappen", "#FD9D24"),
             SdgBadge(12, "Verantwoorde consumptie en productie", "#BF8B2E"),
         ),
-        visual=base.__class__(**{**base.__dict__, **changes}),
+        visual=dataclasses.replace(base, **changes),
     )
     response = Response(render_social.render_hero_image(sample, size=SocialSize.SQUARE), mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, no-store"

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from campaign.actions.models import Action
 from campaign.editions.models import Edition
 from campaign.extensions import db
-from campaign.heroes.models import Hero
 from campaign.reference.models import Municipality, Province
 from campaign.registrations.models import Registration, RegistrationStatus
 
@@ -50,7 +49,3 @@ def active_registration(edition: Edition, municipality: Municipality) -> Registr
             Registration.status == RegistrationStatus.ACTIVE,
         )
     )
-
-
-def hero_count(edition: Edition) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Hero.id)).where(Hero.edition_id == edition.id))
