@@ -35,7 +35,7 @@ from campaign.editions.models import Edition  # noqa: E402
 from campaign.editions.services import default_dates  # noqa: E402
 from campaign.extensions import db  # noqa: E402
 from campaign.heroes.models import Consent, Hero  # noqa: E402
-from campaign.kits import jobs, render_print, render_social, services  # noqa: E402
+from campaign.kits import jobs, render_print, render_social, services, worker  # noqa: E402
 from campaign.kits.cards import PosterSize, SocialSize  # noqa: E402
 from campaign.kits.render import render  # noqa: E402
 from campaign.reference.models import Municipality, Sdg  # noqa: E402
@@ -181,19 +181,22 @@ def main() -> None:
             campaign = time.perf_counter() - started
             worker_rss = peak_child_rss_mb()
 
-            # One hero's quote changes: exactly that hero's files are rendered again.
+            # One hero's quote changes: exactly that hero's files are rendered again, by a warm pool
+            # of 2 render workers, as `flask kits work --processes 2` does for an officer's request.
             hero = db.session.scalars(db.select(Hero).where(Hero.registration_id == registration.id)).first()
-            hero.quote = "Een nieuw citaat, met één accent."
-            db.session.commit()
-            before = {
-                f.slot: f.cache_key
-                for f in db.session.scalars(
-                    db.select(services.KitFile).where(services.KitFile.registration_id == registration.id)
-                )
-            }
-            started = time.perf_counter()
-            rerender = services.bring_up_to_date(registration, today=TODAY, media_root=media_root)
-            rerender_time = time.perf_counter() - started
+            with worker.pool(2) as workers:
+                list(workers([s for s in specs if s.hero_id == hero.id]))  # warm: the same files again
+                hero.quote = "Een nieuw citaat, met één accent."
+                db.session.commit()
+                before = {
+                    f.slot: f.cache_key
+                    for f in db.session.scalars(
+                        db.select(services.KitFile).where(services.KitFile.registration_id == registration.id)
+                    )
+                }
+                started = time.perf_counter()
+                rerender = services.bring_up_to_date(registration, today=TODAY, media_root=media_root, renderer=workers)
+                rerender_time = time.perf_counter() - started
             after = {
                 f.slot: f.cache_key
                 for f in db.session.scalars(

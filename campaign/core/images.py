@@ -49,14 +49,15 @@ class ImageLimits:
     max_bytes: int = 15 * MEBIBYTE
     max_pixels: int = 40_000_000  # width × height of the source; the decompression-bomb guard
     long_side: int = 4000  # the stored original is at most this long on its long side
-    display_side: int = 1600  # a derivative for screens and social images
+    display_short_side: int = 1080  # a derivative for screens and social images: the width of every
+    display_long_side: int = 1920  # social format, so that most need no resampling at all
     thumb_side: int = 480  # a thumbnail for lists
 
 
 @dataclass(frozen=True)
 class ProcessedImage:
     original: bytes  # sRGB JPEG without metadata, long side <= limits.long_side
-    display: bytes  # JPEG, long side <= limits.display_side
+    display: bytes  # JPEG, short side <= limits.display_short_side, long side <= limits.display_long_side
     thumb: bytes  # JPEG, long side <= limits.thumb_side
     width: int  # of ``original``
     height: int
@@ -125,7 +126,7 @@ def process_image(data: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> Proce
     picture.thumbnail((limits.long_side, limits.long_side), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     original = _encode(picture)
 
-    display_picture, display = _derive(picture, original, limits.display_side)
+    display_picture, display = _resized(picture, original, _display_size(picture.size, limits))
     thumb_picture, thumb = _derive(display_picture, display, limits.thumb_side)
     return ProcessedImage(
         original=original,
@@ -278,6 +279,22 @@ def _icc_to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image | None:
         )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None
+
+
+def _display_size(size: tuple[int, int], limits: ImageLimits) -> tuple[int, int]:
+    """The display derivative's size: the short side at most ``display_short_side`` (exactly that
+    when the photo is larger), the long side at most ``display_long_side``."""
+    width, height = size
+    scale = min(1.0, limits.display_short_side / min(size), limits.display_long_side / max(size))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _resized(picture: Image.Image, encoded: bytes, size: tuple[int, int]) -> tuple[Image.Image, bytes]:
+    """``picture`` resized to ``size`` and its JPEG; both reused when the size is the same."""
+    if picture.size == size:
+        return picture, encoded
+    smaller = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+    return smaller, _encode(smaller)
 
 
 def _derive(picture: Image.Image, encoded: bytes, side: int) -> tuple[Image.Image, bytes]:

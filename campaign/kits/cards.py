@@ -6,7 +6,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-TEMPLATE_VERSION = "1"  # part of every cache key: bump it when a template or layout changes
+from campaign.core import media
+
+TEMPLATE_VERSION = "2"  # part of every cache key: bump it when a template or layout changes
 
 
 class PosterSize(enum.StrEnum):
@@ -100,3 +102,9 @@ class FileSpec:
     @property
     def extension(self) -> str:
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, ".txt")
+
+    @property
+    def storage_path(self) -> str:
+        """Where the rendered file is kept, relative to the media root: addressed by the cache
+        key, so the same content is stored once and a renderer never overwrites other content."""
+        return media.content_path(self.key, self.extension, folder="kits")

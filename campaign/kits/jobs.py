@@ -47,18 +47,25 @@ def build_edition(year: int, *, nis_code: str | None = None, out_dir: str | None
     if nis_code:
         stmt = stmt.where(Municipality.nis_code == nis_code)
     ids = list(db.session.scalars(stmt))
-    totals = {"municipalities": len(ids), "files_rendered": 0, "files_cached": 0, "files_removed": 0}
     with _renderer(processes) as renderer:
+        summary = services.bring_all_up_to_date(
+            [db.session.get(Registration, registration_id) for registration_id in ids],
+            today=today,
+            media_root=media_root,
+            renderer=renderer,
+        )
+    if out_dir:
         for registration_id in ids:
-            registration = db.session.get(Registration, registration_id)
-            summary = services.bring_up_to_date(registration, today=today, media_root=media_root, renderer=renderer)
-            totals["files_rendered"] += summary.rendered
-            totals["files_cached"] += summary.cached
-            totals["files_removed"] += summary.removed
-            if out_dir:
-                _export(registration, today=today, media_root=media_root, out_dir=Path(out_dir))
-    totals["seconds"] = round(time.perf_counter() - started, 2)
-    return totals
+            _export(
+                db.session.get(Registration, registration_id), today=today, media_root=media_root, out_dir=Path(out_dir)
+            )
+    return {
+        "municipalities": len(ids),
+        "files_rendered": summary.rendered,
+        "files_cached": summary.cached,
+        "files_removed": summary.removed,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def _export(registration: Registration, *, today, media_root: str, out_dir: Path) -> None:

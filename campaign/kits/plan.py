@@ -152,7 +152,9 @@ def plan_kit(registration: Registration, heroes: list[Hero], *, today: date, med
             "application/pdf",
         )
     add("municipality/banner", "banner", "600x200", municipality, f"{folder}/E-mailbanner 600x200.jpg", "image/jpeg")
-    add("municipality/frame", "frame", "1080x1080", municipality, f"{folder}/Profielkader 1080x1080.png", "image/png")
+    # The profile frame shows only the edition's visual: one key, so one file, for every municipality.
+    frame = MunicipalityCard(municipality="", visual=visual)
+    add("municipality/frame", "frame", "1080x1080", frame, f"{folder}/Profielkader 1080x1080.png", "image/png")
 
     for hero in heroes:
         consent = hero.consent

@@ -1,8 +1,11 @@
-"""Turn a FileSpec into bytes with the right renderer. Pure: it reads only the files the
-card points at. Used in the web process, in CLI runs and in render worker processes."""
+"""Turn a FileSpec into bytes with the right renderer. ``render`` is pure: it reads only the
+files the card points at. ``render_and_store`` also writes the result to the kit's cache folder,
+so that a render worker process hands back a size, not megabytes of PDF. Used in the web process,
+in CLI runs and in render worker processes."""
 
 from __future__ import annotations
 
+from campaign.core import media
 from campaign.kits import render_print, render_social
 from campaign.kits.cards import FileSpec, PosterSize, SocialSize
 
@@ -32,6 +35,12 @@ def render(spec: FileSpec) -> bytes:
     raise ValueError(f"unknown kit file kind {spec.kind!r}")
 
 
-def render_pair(spec: FileSpec) -> tuple[FileSpec, bytes]:
-    """For process pools: the spec comes back with its bytes."""
-    return spec, render(spec)
+def store(spec: FileSpec, data: bytes) -> int:
+    """Write ``data`` as the file of ``spec`` under its media root; returns its size. Not fsynced:
+    the kit folder is a cache, and a file lost in a crash is rendered again."""
+    media.write_atomic(spec.media_root, spec.storage_path, data, durable=False)
+    return len(data)
+
+
+def render_and_store(spec: FileSpec) -> tuple[FileSpec, int]:
+    return spec, store(spec, render(spec))

@@ -2,579 +2,106 @@
 
 Renderers are pure: card data in, PDF bytes out. They run without a Flask app (a jobs worker
 imports this module directly), so the templates in ``templates/print`` are loaded with a
-standalone Jinja environment. The URL fetcher serves only files under ``campaign/assets/``
-and the media root, and ``data:`` URLs; it never reaches the network.
+standalone Jinja environment. The URL fetcher (``print_fetch``) serves only files under
+``campaign/assets/`` and the media root, and ``data:`` URLs; it never reaches the network.
 
 Each page is the trim size plus ``BLEED_MM`` on every side, with crop marks in the bleed.
-Text sizes are chosen in Python from the shipped font's advance widths (see ``fit_size``),
-so a normal render needs one WeasyPrint layout pass.
+Sizes and positions come from ``print_layout``, which fits the text in Python from the shipped
+font's advance widths, so a poster needs one WeasyPrint layout pass.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import mimetypes
 import os
 import re
-import warnings
-from collections import OrderedDict
 from functools import cache
-from io import BytesIO
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from xml.etree import ElementTree
 
-from fontTools.ttLib import TTFont
+import cssselect2
+import pydyf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from PIL import Image, ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.layout.replaced import replacedbox_layout
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher
 
-from campaign.kits.cards import BLEED_MM, SAFE_MM, HeroCard, MunicipalityCard, PosterSize, SdgBadge, Visual
+from campaign.kits.cards import BLEED_MM, SAFE_MM, HeroCard, MunicipalityCard, PosterSize, Visual
+from campaign.kits.print_fetch import DEFAULT_MEDIA_ROOT, AssetFetcher, _flatten_logo, _source
+from campaign.kits.print_layout import (
+    ASSET_ROOT,
+    FONT_FILES,
+    _colours,
+    _scale,
+    contrast,
+    crop_marks,
+    hero_geometry,
+    ink_on,
+    participation_geometry,
+)
 
 # WeasyPrint's import switches Pillow to accepting truncated images, process-wide. Every
 # image we print was re-encoded by our upload pipeline, so switch it back: the pipeline
 # must keep rejecting truncated uploads in any process that also renders posters.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-ASSET_ROOT = PACKAGE_ROOT / "assets"
-TEMPLATE_DIR = PACKAGE_ROOT / "templates" / "print"
-DEFAULT_MEDIA_ROOT = PACKAGE_ROOT.parent / "media"  # config.Defaults.MEDIA_ROOT, without importing Flask
-FONT_FILES = {False: "fonts/AtkinsonHyperlegible-Regular.ttf", True: "fonts/AtkinsonHyperlegible-Bold.ttf"}
+TEMPLATE_DIR = ASSET_ROOT.parent / "templates" / "print"
 CAMPAIGN_LOGO = "print/campaign-logo.png"
-
 PDF_OPTIONS = {"pdf_variant": "pdf/x-4", "output_intent": "srgb"}  # sRGB: the photos and colours are sRGB
-FETCH_CACHE_BYTES = 64 * 1024 * 1024  # files other than assets, least recently used first out
-LOGO_PIXELS = 480  # long side of a logo: 400 dpi at its 30 mm on A3
 IMAGE_CACHE_ENTRIES = 64  # WeasyPrint's image cache is emptied past this many URLs
 LOGO_CACHE_ENTRIES = 256  # flattened logos kept in memory
 PX_TO_MM = 25.4 / 96
+MARK_HALO_PT, MARK_LINE_PT = 1.0, 0.25  # a 0.25 pt black line on a 1 pt white halo
 Box = tuple[float, float, float, float]  # x, y, width, height in mm from the trim box's top-left corner
 
-_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
-WHITE, BLACK = "#FFFFFF", "#000000"
+__all__ = ["AssetFetcher", "PrintRenderer", "contrast", "ink_on", "poster_layout"]
 
 
-# Colour ------------------------------------------------------------------------------------
+# Crop marks --------------------------------------------------------------------------------
 
 
-def _colour(value: str, default: str) -> str:
-    return value.upper() if isinstance(value, str) and _HEX.fullmatch(value) else default
+def _crop_marks_stream(size: PosterSize) -> bytes:
+    """PDF operators that stroke the crop marks, halo first."""
+    paths = " ".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l" for x0, y0, x1, y1 in crop_marks(size))
+    return (f"q 0 J 1 1 1 RG {MARK_HALO_PT:g} w {paths} S 0 0 0 RG {MARK_LINE_PT:g} w {paths} S Q").encode()
 
 
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+def _add_crop_marks(size: PosterSize):
+    """A WeasyPrint ``finisher`` that draws the crop marks on top of each page's content.
 
+    WeasyPrint's own ``marks: crop`` lie under the backgrounds that run into the bleed (and are
+    drawn through its SVG renderer, a few ms per page), so the marks are added afterwards as a
+    last content stream. The page's own content is wrapped in q/Q so that the marks are drawn in
+    the untransformed page space, where the trim box starts at (0, 0)."""
+    marks = _crop_marks_stream(size)
 
-def contrast(first: str, second: str) -> float:
-    """WCAG contrast ratio of two "#RRGGBB" colours (1 to 21)."""
-    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    def finish(document, pdf) -> None:
+        for page in [obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]:
+            before, after = pydyf.Stream([b"q"]), pydyf.Stream([b"Q", marks])
+            pdf.add_object(before)
+            pdf.add_object(after)
+            page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
 
+    return finish
 
-def ink_on(background: str) -> str:
-    """White where it reaches 4.5:1 on ``background``, else black (which then always does)."""
-    return WHITE if contrast(WHITE, background) >= 4.5 else BLACK
 
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
-def _ink(preferred: str, background: str) -> str:
-    return preferred if contrast(preferred, background) >= 4.5 else ink_on(background)
 
-
-# Text fitting ------------------------------------------------------------------------------
-
-
-@cache
-def _advances(bold: bool) -> tuple[dict[int, float], float]:
-    """Advance widths in em of the shipped font, by code point, and the width of a missing glyph."""
-    font = TTFont(ASSET_ROOT / FONT_FILES[bold], lazy=True)
-    units = font["head"].unitsPerEm
-    metrics = font["hmtx"].metrics
-    widths = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-    return widths, 0.65
-
-
-def text_width(text: str, *, bold: bool) -> float:
-    """Width of ``text`` in em, from advance widths (no kerning)."""
-    widths, missing = _advances(bold)
-    return sum(widths.get(ord(char), missing) for char in text)
-
-
-_BREAKS = re.compile(r"\S+?-(?=\S)|\S+")  # words, and after each inner hyphen a break opportunity
-
-
-def _pieces(text: str, bold: bool) -> list[tuple[float, float]]:
-    """(space before, width) in em of each unbreakable piece of ``text``, with 4 % added to the
-    width for kerning and shaping."""
-    space = text_width(" ", bold=bold)
-    return [
-        (
-            space if match.start() and text[match.start() - 1].isspace() else 0.0,
-            text_width(match.group(), bold=bold) * 1.04,
-        )
-        for match in _BREAKS.finditer(text)
-    ]
-
-
-def _wrap(pieces: list[tuple[float, float]], room: float) -> int:
-    """Lines that greedy wrapping of ``pieces`` needs in ``room`` em; a piece wider than ``room``
-    takes as many lines as overflow-wrap cuts it into."""
-    lines, used = 1, 0.0
-    for gap, piece in pieces:
-        if used and used + gap + piece > room:
-            lines, used = lines + 1, 0.0
-            gap = 0.0
-        if piece > room:
-            extra = math.ceil(piece / room) - 1
-            lines, used = lines + extra, piece - extra * room
-        else:
-            used += (gap if used else 0.0) + piece
-    return lines
-
-
-def count_lines(text: str, *, bold: bool, size: float, width: float) -> int:
-    """Lines that greedy wrapping of ``text`` at font size ``size`` needs in ``width`` (same unit)."""
-    return _wrap(_pieces(text, bold), width / size)
-
-
-def fit_size(
-    text: str,
-    *,
-    bold: bool,
-    width: float,
-    height: float,
-    largest: float,
-    smallest: float,
-    line_height: float,
-    max_lines: int = 99,
-) -> float:
-    """The largest font size from ``largest`` down to ``smallest`` (in steps of 3 %) at which
-    ``text`` wraps into ``width`` in at most ``max_lines`` lines of ``line_height`` × size that
-    together fit ``height``. Returns ``smallest`` when nothing fits: hyphenation and
-    overflow-wrap then break long words."""
-    pieces = _pieces(text, bold)
-    widest = max((piece for _, piece in pieces), default=0.0)
-    size = largest
-    while size > smallest:
-        lines = _wrap(pieces, width / size)
-        if widest * size <= width and lines <= max_lines and lines * size * line_height <= height:
-            return round(size, 2)
-        size *= 0.97
-    return round(smallest, 2)
-
-
-def _block_height(text: str, *, bold: bool, size: float, width: float, line_height: float) -> float:
-    return count_lines(text, bold=bold, size=size, width=width) * size * line_height
-
-
-# Geometry ----------------------------------------------------------------------------------
-
-
-def _scale(size: PosterSize) -> float:
-    return size.trim_mm[0] / PosterSize.A3.trim_mm[0]
-
-
-def _band_top(size: PosterSize) -> float:
-    """Top of the bottom band: 30 mm (A3) of logos and text, above the safe margin."""
-    k = _scale(size)
-    return size.trim_mm[1] - SAFE_MM - 37 * k
-
-
-@cache
-def crop_marks_svg(size: PosterSize) -> bytes:
-    """Crop marks as an SVG covering the whole page, trim plus bleed. The marks lie in the
-    outer half of the bleed, as WeasyPrint's own, but are drawn over the backgrounds that run
-    into the bleed (WeasyPrint's lie under them), each line on a white halo."""
-    width, height = size.trim_mm
-    b, half = BLEED_MM, BLEED_MM / 2
-    paths = []
-    for x in (b, b + width):
-        for y in (b, b + height):
-            out_x = 0 if x == b else x + half
-            out_y = 0 if y == b else y + half
-            paths.append(f"M{out_x:g} {y:g}h{half:g}M{x:g} {out_y:g}v{half:g}")
-    d = "".join(paths)
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 2 * b:g}mm" height="{height + 2 * b:g}mm" '
-        f'viewBox="0 0 {width + 2 * b:g} {height + 2 * b:g}" fill="none">'
-        f'<path d="{d}" stroke="#FFFFFF" stroke-width="0.35"/>'  # 1 pt halo
-        f'<path d="{d}" stroke="#000000" stroke-width="0.09"/>'  # 0.25 pt line
-        "</svg>"
-    )
-    return svg.encode()
-
-
-def _tiles(sdgs: tuple[SdgBadge, ...], *, width: float, height: float, largest: float, gap: float) -> dict:
-    """SDG tiles laid out in the largest squares that fit ``width`` × ``height``."""
-    count = len(sdgs)
-    if not count:
-        return {"tiles": [], "tile": 0, "columns": 0, "width": 0, "height": 0, "number_size": 0, "title_size": 0}
-    best = (0.0, 1)
-    for columns in range(1, count + 1):
-        rows = math.ceil(count / columns)
-        tile = min(largest, (width - (columns - 1) * gap) / columns, (height - (rows - 1) * gap) / rows)
-        if tile > best[0]:
-            best = (tile, columns)
-    tile, columns = best
-    rows = math.ceil(count / columns)
-    pad = tile * 0.08
-    number_size = tile * 0.3
-    title_room = tile - 2 * pad - number_size * 1.05
-    title_size = 0.0
-    if tile >= 14:  # below that a title is too small to read: the number stands alone
-        title_size = min(
-            fit_size(
-                sdg.title,
-                bold=True,
-                width=tile - 2 * pad,
-                height=title_room,
-                largest=tile * 0.11,
-                smallest=tile * 0.06,
-                line_height=1.1,
-            )
-            for sdg in sdgs
-        )
-    tiles = []
-    for sdg in sdgs:
-        colour = _colour(sdg.colour, "#5B5B5B")
-        tiles.append({"number": sdg.number, "title": sdg.title, "colour": colour, "ink": ink_on(colour)})
-    return {
-        "tiles": tiles,
-        "tile": round(tile, 2),
-        "pad": round(pad, 2),
-        "gap": gap,
-        "columns": columns,
-        "width": round(columns * tile + (columns - 1) * gap, 2),
-        "height": round(rows * tile + (rows - 1) * gap, 2),
-        "number_size": round(number_size, 2),
-        "title_size": title_size,
-    }
-
-
-def _edition_dates(visual: Visual) -> str:
-    return visual.dates if str(visual.year) in visual.dates else f"{visual.dates} {visual.year}".strip()
-
-
-def _colours(visual: Visual) -> dict[str, str]:
-    defaults = Visual()
-    primary = _colour(visual.primary, defaults.primary)
-    accent = _colour(visual.accent, defaults.accent)
-    return {
-        "primary": primary,
-        "accent": accent,
-        "on_primary": ink_on(primary),
-        "primary_ink": _ink(primary, WHITE),  # the primary colour as text on white, where it is legible
-        "accent_on_primary": _ink(accent, primary),
-    }
-
-
-def _stack_size(
-    lines: list[tuple[str, bool]], *, width: float, height: float, largest: float, smallest: float
-) -> float:
-    """One font size for ``lines`` (text, bold) stacked in ``width`` × ``height``, line height 1.2."""
-    size = largest
-    while size > smallest:
-        total = sum(_block_height(text, bold=bold, size=size, width=width, line_height=1.2) for text, bold in lines)
-        if total <= height:
-            return round(size, 2)
-        size *= 0.97
-    return round(smallest, 2)
-
-
-def _band(size: PosterSize, *, municipality: str, logos: int, right: list[tuple[str, bool]]) -> dict:
-    """The bottom band: logos at the left, the municipality next to them, and the ``right`` lines
-    (text, bold) right-aligned; both text blocks centred on the logos."""
-    k = _scale(size)
-    inner = size.trim_mm[0] - 2 * SAFE_MM
-    chip = 30 * k
-    inset = 7 * k
-    logos_width = chip + (logos - 1) * (chip * 1.5 + 4 * k)
-    column = (inner - logos_width - 8 * k - 6 * k) / 2
-    left = BLEED_MM + SAFE_MM  # the band's box starts in the bleed
-    name_size = fit_size(
-        municipality,
-        bold=True,
-        width=column,
-        height=chip,
-        largest=9 * k,
-        smallest=4 * k,
-        line_height=1.1,
-        max_lines=2,
-    )
-    name_height = _block_height(municipality, bold=True, size=name_size, width=column, line_height=1.1)
-    right_size = _stack_size(right, width=column, height=chip, largest=6 * k, smallest=3.5 * k)
-    right_height = sum(_block_height(t, bold=b, size=right_size, width=column, line_height=1.2) for t, b in right)
-    return {
-        "top": round(_band_top(size), 2),
-        "inset": round(inset, 2),
-        "chip": round(chip, 2),
-        "logo_left": left,
-        "municipality_logo_left": round(left + chip + 4 * k, 2),
-        "municipality_logo_width": round(chip * 1.5, 2),
-        "municipality_left": round(left + logos_width + 8 * k, 2),
-        "municipality_top": round(inset + max(chip - name_height, 0) / 2, 2),
-        "municipality_size": name_size,
-        "edition_right": left,
-        "edition_top": round(inset + max(chip - right_height, 0) / 2, 2),
-        "right_size": right_size,
-        "column": round(column, 2),
-    }
-
-
-def hero_geometry(card: HeroCard, *, size: PosterSize) -> dict[str, Any]:
-    """Sizes in mm for the hero poster: fitted font sizes, the photo and content boxes, the tiles."""
-    k = _scale(size)
-    width, height = size.trim_mm
-    inner = width - 2 * SAFE_MM
-    photo_height = round(height * 0.56, 2)
-    content_top = photo_height + 9 * k
-    content_bottom = _band_top(size) - 7 * k
-    tiles = _tiles(card.sdgs, width=86 * k, height=44 * k, largest=26 * k, gap=3 * k)
-    name_width = inner - (tiles["width"] + 8 * k if tiles["tiles"] else 0)
-    kicker = 5 * k
-    name = fit_size(
-        card.name,
-        bold=True,
-        width=name_width,
-        height=40 * k,
-        largest=17 * k,
-        smallest=8 * k,
-        line_height=1.05,
-        max_lines=2,
-    )
-    line = min(
-        fit_size(
-            text,
-            bold=bold,
-            width=name_width,
-            height=15 * k,
-            largest=7 * k,
-            smallest=4.5 * k,
-            line_height=1.15,
-            max_lines=2,
-        )
-        for text, bold in ((card.role, False), (card.municipality, True))
-    )
-    header = (
-        kicker * 1.2
-        + 2 * k
-        + _block_height(card.name, bold=True, size=name, width=name_width, line_height=1.05)
-        + 2 * k
-        + (_block_height(card.role, bold=False, size=line, width=name_width, line_height=1.15) if card.role else 0)
-        + _block_height(card.municipality, bold=True, size=line, width=name_width, line_height=1.15)
-    )
-    header = max(header, tiles["height"])
-    quote_gap = 7 * k
-    quote_room = content_bottom - content_top - header - quote_gap - 2 * k  # 2 mm (A3) to spare
-    quote_text = f"„{card.quote}”"
-    quote = fit_size(
-        quote_text, bold=False, width=inner, height=quote_room, largest=20 * k, smallest=4.5 * k, line_height=1.22
-    )
-    fx, fy = (min(max(float(value), 0.0), 1.0) for value in card.focal)
-    dates = _edition_dates(card.visual)
-    band = _band(
-        size,
-        municipality=card.municipality,
-        logos=1 + bool(card.municipality_logo_path),
-        right=[(card.visual.headline, True), (dates, False)],
-    )
-    return {
-        "k": k,
-        "photo_height": photo_height,
-        "object_position": f"{fx * 100:.1f}% {fy * 100:.1f}%",
-        "credit_bottom": round(height - photo_height + 3 * k, 2),
-        "content_top": round(content_top, 2),
-        "content_height": round(content_bottom - content_top, 2),
-        "name_width": round(name_width, 2),
-        "header_height": round(header, 2),
-        "kicker_size": round(kicker, 2),
-        "name_size": name,
-        "line_size": line,
-        "quote_gap": round(quote_gap, 2),
-        "quote_size": quote,
-        "quote_text": quote_text,
-        "tiles": tiles,
-        "band": band,
-        "dates": dates,
-    }
-
-
-def participation_geometry(card: MunicipalityCard, *, size: PosterSize) -> dict[str, Any]:
-    """Sizes in mm for the "Wij doen mee" poster."""
-    k = _scale(size)
-    width, height = size.trim_mm
-    inner = width - 2 * SAFE_MM
-    field_height = round(height * 0.52, 2)
-    title_top = SAFE_MM + 12 * k
-    title = fit_size(
-        "Wij doen mee!",
-        bold=True,
-        width=inner,
-        height=50 * k,
-        largest=44 * k,
-        smallest=16 * k,
-        line_height=1.0,
-        max_lines=1,
-    )
-    municipality_top = title_top + title * 1.0 + 10 * k
-    municipality_room = field_height - 12 * k - municipality_top
-    municipality = fit_size(
-        card.municipality,
-        bold=True,
-        width=inner,
-        height=municipality_room,
-        largest=30 * k,
-        smallest=10 * k,
-        line_height=1.05,
-        max_lines=3,
-    )
-    headline = fit_size(
-        card.visual.headline,
-        bold=True,
-        width=inner,
-        height=30 * k,
-        largest=14 * k,
-        smallest=6 * k,
-        line_height=1.1,
-        max_lines=2,
-    )
-    tiles = _tiles(card.focus_sdgs, width=inner, height=58 * k, largest=52 * k, gap=4 * k)
-    band = _band(
-        size,
-        municipality=card.municipality,
-        logos=1 + bool(card.municipality_logo_path),
-        right=[(" ".join(card.visual.hashtags), False)],
-    )
-    return {
-        "k": k,
-        "field_height": field_height,
-        "title_top": round(title_top, 2),
-        "title_size": title,
-        "municipality_top": round(municipality_top, 2),
-        "municipality_size": municipality,
-        "lower_top": round(field_height + 12 * k, 2),
-        "headline_size": headline,
-        "dates": _edition_dates(card.visual),
-        "dates_size": round(9 * k, 2),
-        "label_size": round(5 * k, 2),
-        "tiles": tiles,
-        "band": band,
-    }
-
-
-# Fetching ----------------------------------------------------------------------------------
-
-
-class AssetFetcher(URLFetcher):
-    """Serves ``file:`` URLs under ``roots``, ``data:`` URLs and the ``memory:`` URLs of files the
-    renderer made itself (flattened logos, crop marks); raises ValueError for anything else
-    (network URLs, files elsewhere, symlinks out of a root). With ``cache`` set it keeps
-    what it read in memory: assets for good, other files up to FETCH_CACHE_BYTES."""
-
-    def __init__(self, roots: list[Path], *, cache: bool = True, asset_root: Path = ASSET_ROOT) -> None:
-        super().__init__(allowed_protocols=("file", "data"))
-        self.roots = [root.resolve() for root in roots]
-        self._asset_root = asset_root.resolve()
-        self._cache: OrderedDict[tuple, tuple[bytes, str]] | None = OrderedDict() if cache else None
-        self._cached_bytes = 0
-        self._memory: dict[str, tuple[bytes, str]] = {}
-
-    def allowed_path(self, url: str) -> Path:
-        """The local file that ``url`` names. Raises ValueError unless it lies under a root."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"Refused to fetch {url!r}: only files under the asset and media roots")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise ValueError(f"Refused to fetch {url!r}: outside the asset and media roots")
-        return path
-
-    def read(self, path: Path) -> bytes:
-        return path.read_bytes()
-
-    def register(self, name: str, body: bytes, mime: str) -> str:
-        """Serve ``body`` at the returned ``memory:`` URL: for files the renderer made itself."""
-        url = f"memory:{name}"
-        self._memory[url] = (body, mime)
-        return url
-
-    def forget(self) -> None:
-        self._memory.clear()
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        if url[:5].lower() == "data:":
-            return super().fetch(url, headers)
-        if url.startswith("memory:"):
-            if url not in self._memory:
-                raise ValueError(f"Refused to fetch {url!r}: not made by this renderer")
-            return _response(url, *self._memory[url])
-        path = self.allowed_path(url)
-        if self._cache is None:
-            return _response(url, self.read(path), _mime(path))
-        stat = path.stat()
-        key = (path, stat.st_mtime_ns, stat.st_size)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-        else:
-            self._cache[key] = (self.read(path), _mime(path))
-            if not path.is_relative_to(self._asset_root):
-                self._cached_bytes += stat.st_size
-                self._evict()
-        return _response(url, *self._cache[key])
-
-    def _evict(self) -> None:
-        for key in list(self._cache):
-            if self._cached_bytes <= FETCH_CACHE_BYTES:
-                break
-            if not key[0].is_relative_to(self._asset_root):
-                self._cached_bytes -= key[2]
-                del self._cache[key]
-
-
-def _response(url: str, body: bytes, mime: str) -> URLFetcherResponse:
-    # Not a file: URL, so that WeasyPrint works from these bytes and never opens the file itself.
-    return URLFetcherResponse(f"fetched:{url}", body, {"Content-Type": mime})
-
-
-def _mime(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def _flatten_logo(data: bytes) -> bytes:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(BytesIO(data), formats=["PNG", "JPEG", "WEBP"]) as image:
-            image.thumbnail((LOGO_PIXELS, LOGO_PIXELS), Image.Resampling.LANCZOS)
-            rgba = image.convert("RGBA")
-    flat = Image.new("RGBA", rgba.size, WHITE)
-    flat.alpha_composite(rgba)
-    out = BytesIO()
-    flat.convert("RGB").save(out, format="JPEG", quality=95, subsampling=0)
-    return out.getvalue()
+def _printable(value: object) -> object:
+    """Template output without control characters (a pasted vertical tab, say): they print as
+    nothing useful, and XML does not allow them."""
+    if isinstance(value, Markup):  # a {% set %} block: its own {{ }} parts went through here
+        return value
+    return _NOT_PRINTABLE.sub("", value) if isinstance(value, str) else value
 
 
 def _mm(value: float) -> str:
     return f"{value:.2f}mm"
-
-
-def _source(path: str | None, media_root: Path | None) -> str | None:
-    """A URL for the template: absolute paths become file: URLs; URLs pass unchanged (the fetcher
-    judges them); relative paths are taken relative to the media root."""
-    if not path:
-        return None
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", path):
-        return path
-    candidate = Path(path)
-    if not candidate.is_absolute():
-        candidate = (media_root or DEFAULT_MEDIA_ROOT) / candidate
-    return candidate.as_uri()
 
 
 # Rendering ---------------------------------------------------------------------------------
@@ -594,9 +121,23 @@ def _poster_ua() -> CSS:
 
 
 class _PosterHTML(HTML):
-    """HTML with ``_poster_ua`` as its user-agent stylesheet. ``_ua_stylesheets`` is a private
-    WeasyPrint method (70.0); should a later version stop calling it, its full default applies and
-    the posters look the same, only slower."""
+    """HTML for the poster templates, which are well-formed XML (void elements closed with "/>").
+
+    It is parsed with the standard library's C XML parser, which is some 15 times faster than
+    WeasyPrint's pure-Python HTML5 parser. Its user-agent stylesheet is
+    ``_poster_ua``. Both lean on WeasyPrint internals (70.x): the attributes ``HTML.__init__``
+    sets and the ``_ua_stylesheets`` method; tests render and check every poster, so a WeasyPrint
+    update that changes them shows at once."""
+
+    def __init__(self, markup: str, *, base_url: str, url_fetcher: URLFetcher) -> None:
+        # Our own templates' output: card text is escaped by Jinja (it cannot declare entities)
+        # and cleared of characters XML does not allow (``_printable``).
+        root = ElementTree.fromstring(markup)  # noqa: S314
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         return [_poster_ua()]
@@ -622,6 +163,7 @@ class PrintRenderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_printable,
         )
         self._env.filters["mm"] = _mm
 
@@ -629,11 +171,15 @@ class PrintRenderer:
 
     def hero_poster(self, card: HeroCard, *, size: PosterSize = PosterSize.A3) -> bytes:
         """The hero poster as PDF/X-4 bytes: trim ``size`` plus 3 mm bleed, crop marks, fonts embedded."""
-        return self._document(self.hero_html(card, size=size), size).write_pdf(**PDF_OPTIONS)
+        return self._document(self.hero_html(card, size=size), size).write_pdf(
+            finisher=_add_crop_marks(size), **PDF_OPTIONS
+        )
 
     def participation_poster(self, card: MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> bytes:
         """The "Wij doen mee" poster as PDF/X-4 bytes, with the same bleed and marks."""
-        return self._document(self.participation_html(card, size=size), size).write_pdf(**PDF_OPTIONS)
+        return self._document(self.participation_html(card, size=size), size).write_pdf(
+            finisher=_add_crop_marks(size), **PDF_OPTIONS
+        )
 
     def layout(self, card: HeroCard | MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> dict[str, Box]:
         """Boxes of the laid-out poster, see ``poster_layout``."""
@@ -650,7 +196,6 @@ class PrintRenderer:
             colours=_colours(card.visual),
             photo_url=_source(card.photo_path, self.media_root),
             logos=self._logos(card.visual, card.municipality_logo_path),
-            crop_marks=self._crop_marks(size),
         )
 
     def participation_html(self, card: MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> str:
@@ -660,7 +205,6 @@ class PrintRenderer:
             g=participation_geometry(card, size=size),
             colours=_colours(card.visual),
             logos=self._logos(card.visual, card.municipality_logo_path),
-            crop_marks=self._crop_marks(size),
         )
 
     # Internals
@@ -697,9 +241,6 @@ class PrintRenderer:
             self._logo_cache[key] = self.fetcher.register(f"logo-{digest}.jpg", jpeg, "image/jpeg")
         return self._logo_cache[key]
 
-    def _crop_marks(self, size: PosterSize) -> str:
-        return self.fetcher.register(f"crop-marks-{size.value}.svg", crop_marks_svg(size), "image/svg+xml")
-
     def stylesheet_text(self, size: PosterSize) -> str:
         """poster.css for ``size``, with the font files as URLs under the asset root."""
         width, height = size.trim_mm
@@ -722,7 +263,7 @@ class PrintRenderer:
     def _document(self, html: str, size: PosterSize):
         if len(self.image_cache) > IMAGE_CACHE_ENTRIES:
             self.image_cache.clear()
-        return _PosterHTML(string=html, base_url=self.asset_root.as_uri() + "/", url_fetcher=self.fetcher).render(
+        return _PosterHTML(html, base_url=self.asset_root.as_uri() + "/", url_fetcher=self.fetcher).render(
             stylesheets=[self._stylesheet(size)], font_config=self.font_config, cache=self.image_cache, **PDF_OPTIONS
         )
 

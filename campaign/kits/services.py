@@ -1,7 +1,10 @@
 """Kit services: render requests, the cached files, the ZIP, downloads and consent.
 
-Services flush; `run_request` commits once per rendered file, so that progress shows and a
-crash loses at most the file being rendered (written atomically, so never half a file).
+A renderer renders and stores each file at its content-addressed path (``FileSpec.storage_path``)
+and yields (spec, size); the services record the rows. Services flush; `run_request` commits once
+per rendered file, so that progress shows, and `bring_all_up_to_date` commits in batches. A crash
+loses at most the files being rendered (written atomically, so never half a file); a file written
+before it is found again by its key and not rendered again.
 """
 
 from __future__ import annotations
@@ -24,16 +27,17 @@ from campaign.heroes.models import Hero
 from campaign.kits.cards import FileSpec
 from campaign.kits.models import KitDownload, KitFile, RenderRequest, RenderStatus
 from campaign.kits.plan import plan_kit, slug
-from campaign.kits.render import render_pair
+from campaign.kits.render import render_and_store
 from campaign.registrations.models import Registration
 
-Renderer = Callable[[list[FileSpec]], Iterable[tuple[FileSpec, bytes]]]
+Renderer = Callable[[list[FileSpec]], Iterable[tuple[FileSpec, int]]]
 STALE_AFTER = timedelta(minutes=15)
+COMMIT_EVERY = 200  # rows recorded between commits when many kits are built at once
 
 
-def in_process(specs: list[FileSpec]) -> Iterator[tuple[FileSpec, bytes]]:
-    """Render one after the other in this process (tests, small kits)."""
-    return (render_pair(spec) for spec in specs)
+def in_process(specs: list[FileSpec]) -> Iterator[tuple[FileSpec, int]]:
+    """Render and store one after the other in this process (tests, small kits)."""
+    return (render_and_store(spec) for spec in specs)
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,6 @@ def request_render(registration: Registration, *, by: User | None, now: datetime
     return request
 
 
-def _storage_path(spec: FileSpec) -> str:
-    return media.content_path(spec.key, spec.extension, folder="kits")
-
-
 def _unlink_unused(media_root: Path | str, paths: Iterable[str]) -> None:
     for path in set(paths):
         still_used = db.session.scalar(sa.select(KitFile.id).where(KitFile.path == path).limit(1))
@@ -144,15 +144,21 @@ class RenderSummary:
     removed: int
 
 
-def bring_up_to_date(
-    registration: Registration,
-    *,
-    today: date,
-    media_root: Path | str,
-    renderer: Renderer = in_process,
-    progress: RenderRequest | None = None,
-) -> RenderSummary:
-    """Render what changed, keep what did not, remove what is no longer allowed or planned."""
+@dataclass
+class _Work:
+    """One kit's reconciliation: the files to render, and what was kept or removed."""
+
+    registration: Registration
+    files: dict[str, KitFile]
+    todo: list[FileSpec]
+    total: int
+    cached: int
+    removed: int
+
+
+def _reconcile(registration: Registration, *, today: date, media_root: Path | str) -> _Work:
+    """Remove the files the plan no longer holds; keep those whose key still matches; record
+    files whose content already exists for another slot or kit; the rest is to be rendered."""
     planned = plan(registration, today=today, media_root=media_root)
     files = _files(registration)
     wanted = {spec.slot for spec in planned}
@@ -166,44 +172,82 @@ def bring_up_to_date(
     cached = 0
     for spec in planned:
         current = files.get(spec.slot)
-        target = _storage_path(spec)
+        target = media.resolve(media_root, spec.storage_path)
         if current is not None and current.cache_key == spec.key and media.resolve(media_root, current.path).is_file():
             cached += 1
-        elif media.resolve(media_root, target).is_file():  # the same file exists for another slot or kit
-            _record(registration, spec, target, media.resolve(media_root, target).stat().st_size, current)
+        elif target.is_file():  # the same file exists for another slot or kit
+            files[spec.slot] = _record(registration, spec, target.stat().st_size, current)
             cached += 1
         else:
             todo.append(spec)
+    return _Work(registration, files, todo, total=len(planned), cached=cached, removed=len(stale))
+
+
+def bring_up_to_date(
+    registration: Registration,
+    *,
+    today: date,
+    media_root: Path | str,
+    renderer: Renderer = in_process,
+    progress: RenderRequest | None = None,
+) -> RenderSummary:
+    """Render what changed, keep what did not, remove what is no longer allowed or planned."""
+    work = _reconcile(registration, today=today, media_root=media_root)
     if progress is not None:
-        progress.total = len(planned)
-        progress.done = cached
+        progress.total = work.total
+        progress.done = work.cached
         db.session.commit()
 
     rendered = 0
-    for spec, data in renderer(todo):
-        path = _storage_path(spec)
-        media.write_atomic(media_root, path, data, durable=False)  # a cache: it can be rendered again
-        _record(registration, spec, path, len(data), files.get(spec.slot))
+    for spec, size in renderer(work.todo):
+        work.files[spec.slot] = _record(registration, spec, size, work.files.get(spec.slot))
         rendered += 1
         if progress is not None:  # the officer watches: show every file as it is ready
             progress.done += 1
             progress.rendered += 1
             db.session.commit()
-    db.session.commit()  # a file written before a crash is found again by its key and not redone
-    return RenderSummary(rendered=rendered, cached=cached, removed=len(stale))
+    db.session.commit()
+    return RenderSummary(rendered=rendered, cached=work.cached, removed=work.removed)
 
 
-def _record(registration: Registration, spec: FileSpec, path: str, size: int, current: KitFile | None) -> None:
+def bring_all_up_to_date(
+    registrations: Iterable[Registration], *, today: date, media_root: Path | str, renderer: Renderer = in_process
+) -> RenderSummary:
+    """``bring_up_to_date`` for many kits at once: every file to render goes to the renderer in one
+    stream, so that a pool of workers never waits for one kit to finish before the next starts."""
+    works = [_reconcile(registration, today=today, media_root=media_root) for registration in registrations]
+    db.session.commit()
+    # Files with the same key have the same content (the profile frame of every kit, say):
+    # render each key once and record it for every slot that wants it.
+    waiting: dict[str, list[tuple[_Work, FileSpec]]] = {}
+    for work in works:
+        for spec in work.todo:
+            waiting.setdefault(spec.key, []).append((work, spec))
+    rendered = shared = recorded = 0
+    for spec, size in renderer([slots[0][1] for slots in waiting.values()]):
+        rendered += 1
+        shared += len(waiting[spec.key]) - 1
+        for work, wanted in waiting[spec.key]:
+            work.files[wanted.slot] = _record(work.registration, wanted, size, work.files.get(wanted.slot))
+            recorded += 1
+            if recorded % COMMIT_EVERY == 0:
+                db.session.commit()
+    db.session.commit()
+    cached = sum(w.cached for w in works) + shared
+    return RenderSummary(rendered=rendered, cached=cached, removed=sum(w.removed for w in works))
+
+
+def _record(registration: Registration, spec: FileSpec, size: int, current: KitFile | None) -> KitFile:
     kit_file = current or KitFile(registration=registration, slot=spec.slot)
     kit_file.hero_id = spec.hero_id
     kit_file.kind = spec.kind
     kit_file.cache_key = spec.key
-    kit_file.path = path
+    kit_file.path = spec.storage_path
     kit_file.content_type = spec.content_type
     kit_file.size = size
     kit_file.rendered_at = utcnow()
     db.session.add(kit_file)
-    db.session.flush()
+    return kit_file
 
 
 def run_request(

@@ -13,7 +13,7 @@ from campaign.core import media
 from campaign.core.images import ImageLimits, ImageRejected, ProcessedImage, process_image, store_image
 from tests.core import image_corpus as corpus
 
-SMALL = ImageLimits(long_side=300, display_side=120, thumb_side=48)
+SMALL = ImageLimits(long_side=300, display_short_side=120, display_long_side=160, thumb_side=48)
 
 
 def opened(data: bytes) -> Image.Image:
@@ -200,8 +200,22 @@ def test_sizes_follow_the_limits():
     processed = process_image(corpus.jpeg_photo((640, 480)), limits=SMALL)
 
     assert (processed.width, processed.height) == (300, 225)
-    assert opened(processed.display).size == processed.display_size == (120, 90)
+    # The display derivative: the short side at most 120, the long side at most 160.
+    assert opened(processed.display).size == processed.display_size == (160, 120)
     assert opened(processed.thumb).size == processed.thumb_size == (48, 36)
+
+
+@pytest.mark.parametrize(
+    ("size", "display"),
+    [
+        ((2000, 2500), (1080, 1350)),  # a portrait: exactly as wide as the social formats
+        ((3000, 2000), (1620, 1080)),
+        ((4000, 1000), (1920, 480)),  # a panorama: the long side is capped
+        ((900, 1200), (900, 1200)),  # never enlarged
+    ],
+)
+def test_the_display_derivative_is_as_wide_as_the_social_formats(size, display):
+    assert process_image(corpus.jpeg_photo(size)).display_size == display
 
 
 def test_a_large_jpeg_is_decoded_in_draft_mode_and_still_fills_the_long_side(monkeypatch):
@@ -245,14 +259,14 @@ def test_store_image_is_content_addressed(tmp_path, processed):
 
     digest = processed.sha256
     assert stored.path == f"images/{digest[:2]}/{digest[2:4]}/{digest}.jpg"
-    assert stored.display_path == f"images/{digest[:2]}/{digest[2:4]}/{digest}-120.jpg"
+    assert stored.display_path == f"images/{digest[:2]}/{digest[2:4]}/{digest}-160.jpg"
     assert stored.thumb_path == f"images/{digest[:2]}/{digest[2:4]}/{digest}-48.jpg"
     assert (tmp_path / stored.path).read_bytes() == processed.original
     assert (tmp_path / stored.display_path).read_bytes() == processed.display
     assert (tmp_path / stored.thumb_path).read_bytes() == processed.thumb
     assert (stored.width, stored.height, stored.size) == (300, 225, len(processed.original))
     assert sorted(os.listdir((tmp_path / stored.path).parent)) == [
-        f"{digest}-120.jpg",
+        f"{digest}-160.jpg",
         f"{digest}-48.jpg",
         f"{digest}.jpg",
     ]

@@ -17,6 +17,7 @@ from campaign.core import uploads
 from campaign.extensions import db
 from campaign.kits import services
 from campaign.kits.models import KitDownload, KitFile, RenderRequest, RenderStatus
+from campaign.kits.render import store
 from tests import factories
 from tests.core import image_corpus
 
@@ -36,7 +37,7 @@ class CountingRenderer:
     def __call__(self, specs):
         for spec in specs:
             self.rendered.append(spec.slot)
-            yield spec, f"{spec.slot}:{spec.key}".encode()
+            yield spec, store(spec, f"{spec.slot}:{spec.key}".encode())
 
 
 def hero_slots(hero):
@@ -218,6 +219,33 @@ def test_cli_builds_an_editions_kits(runner, app, registration, media_root, phot
     assert again["files_rendered"] == 0 and again["files_cached"] == 14
     bad = runner.invoke(args=["kits", "build", "--edition", "1999"])
     assert bad.exit_code != 0 and "1999" in bad.output
+
+
+def test_worker_processes_build_several_kits_in_one_stream(app, registration, other_registration, media_root, photo):
+    """Real render workers: they write every file themselves; the rows point at those files."""
+    from campaign.kits import jobs
+
+    factories.make_hero(registration, name="Fien", photo=photo)
+    factories.make_hero(other_registration, name="Jonas", photo=photo, scopes=("print",))
+    summary = jobs.build_edition(2025, processes=2)
+    assert summary["municipalities"] == 2, summary
+    # Gent: 4 municipality files and the hero's 10; Antwerpen: 4 and two posters (print only).
+    # The profile frame shows only the edition's visual: rendered once, recorded for both kits.
+    assert summary["files_rendered"] == (4 + 10) + (4 + 2) - 1 and summary["files_cached"] == 1
+    frames = {f.path for f in db.session.scalars(sa.select(KitFile).where(KitFile.slot == "municipality/frame"))}
+    assert len(frames) == 1
+
+    for reg in (registration, other_registration):
+        kit = services.state(reg, today=TODAY, media_root=media_root)
+        assert kit.complete, reg.municipality.name_nl
+        for spec in kit.planned:
+            kit_file = kit.ready[spec.slot]
+            data = (media_root / kit_file.path).read_bytes()
+            assert kit_file.size == len(data)
+            signature = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
+            assert data.startswith(signature.get(spec.content_type, b"")), spec.slot
+    again = jobs.build_edition(2025, processes=2)
+    assert again["files_rendered"] == 0 and again["files_cached"] == 20
 
 
 def test_a_request_whose_worker_died_does_not_block_new_ones(app, registration, officer):

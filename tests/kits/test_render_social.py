@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from campaign.core.colour import contrast_ratio
-from campaign.kits import render_social
+from campaign.kits import render_social, social_images
 from campaign.kits.cards import HeroCard, MunicipalityCard, SdgBadge, SocialSize, Visual
 from campaign.kits.layouts import LAYOUTS
 
@@ -210,8 +210,8 @@ def test_without_a_photo_the_box_is_a_colour_field(photos):
 def test_each_source_is_decoded_once(photos, tmp_path, monkeypatch):
     path = quadrant_photo(tmp_path / "once.jpg", (1600, 2000))
     decoded = []
-    original = render_social._decode
-    monkeypatch.setattr(render_social, "_decode", lambda p: decoded.append(p) or original(p))
+    original = social_images._decode
+    monkeypatch.setattr(social_images, "_decode", lambda p: decoded.append(p) or original(p))
     card = hero(photos, photo_path=path, display_path=None)
     for size in SocialSize:
         render_social.render_hero_image(card, size=size)
@@ -225,7 +225,7 @@ def test_each_source_is_decoded_once(photos, tmp_path, monkeypatch):
 
 def test_large_jpegs_are_decoded_at_a_reduced_scale(tmp_path):
     path = quadrant_photo(tmp_path / "large.jpg", (4000, 3000))
-    decoded = render_social._decode(path)
+    decoded = social_images._decode(path)
     assert decoded.size == (2000, 1500)  # 1/2 still covers every format's photo box
     for box in (spec.photo for spec in LAYOUTS.values()):
         assert min(decoded.width / box.width, decoded.height / box.height) >= 1
