@@ -21,6 +21,7 @@ from campaign.extensions import babel, csrf, db, login_manager, migrate
 from campaign.heroes.views import bp as heroes_bp
 from campaign.kits import hooks as kit_hooks
 from campaign.kits.views import bp as kits_bp
+from campaign.monitoring.views import bp as monitoring_bp
 from campaign.press.views import bp as public_bp
 from campaign.registrations.views import bp as registrations_bp
 from campaign.site.media import bp as media_bp
@@ -64,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         actions_bp,
         heroes_bp,
         kits_bp,
+        monitoring_bp,
         public_bp,
         media_bp,
     ):

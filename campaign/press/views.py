@@ -4,7 +4,7 @@ practice bank. Heroes appear only with valid web consent, checked on every reque
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import SelectChoice
@@ -17,6 +17,7 @@ from campaign.core.pagination import page_number
 from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.heroes import services as hero_services
+from campaign.monitoring.map import geometry
 from campaign.press import services
 from campaign.press.forms import ParticipantFilterForm, PracticeBankForm
 from campaign.reference.models import Municipality, Sdg
@@ -45,7 +46,21 @@ def participants() -> str:
     form.validate()
     province_id = form.province.data if not form.province.errors else None
     rows = services.participants(edition, province_id=province_id or None)
-    return render_template("press/participants.html", edition=edition, rows=rows, form=form)
+    everyone = rows if not province_id else services.participants(edition, province_id=None)
+    taking_part = {row.municipality.nis_code for row in everyone}
+    return render_template(
+        "press/participants.html",
+        edition=edition,
+        rows=rows,
+        form=form,
+        geometry=geometry(),
+        statuses={
+            shape.nis_code: "registered" if shape.nis_code in taking_part else "not-registered"
+            for shape in geometry().shapes
+        },
+        legend={"not-registered": _("Not taking part (yet)"), "registered": _("Taking part")},
+        link=lambda nis: url_for("public.municipality", nis_code=nis),
+    )
 
 
 @bp.route("/gemeente/<nis_code>")

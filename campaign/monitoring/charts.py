@@ -1,0 +1,129 @@
+"""Server-side SVG charts (pygal): data in, SVG text out. Static, readable without JavaScript;
+each chart on a page sits next to a table with the same numbers.
+
+pygal always adds an inline configuration script for its optional tooltips; it is removed, so
+the SVG holds no script at all (the site's Content-Security-Policy would block it anyway).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import pygal
+from pygal.style import Style
+
+PRIMARY = "#1F4E3D"
+PREVIOUS = "#6B6B6B"  # 5.3:1 on white
+_SCRIPT = re.compile(r"<script.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#1A1A1A",
+    foreground_strong="#1A1A1A",
+    foreground_subtle="#4A4A4A",
+    font_family="'Atkinson Hyperlegible', Arial, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    value_font_size=13,
+    legend_font_size=14,
+    title_font_size=16,
+    colors=(PRIMARY, PREVIOUS),
+    opacity="1",
+    opacity_hover="1",
+)
+
+
+def _config(**overrides: object) -> dict[str, object]:
+    return {
+        "style": STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "explicit_size": False,
+        "show_legend": False,
+        "width": 720,
+        "height": 360,
+        "margin": 12,
+        "print_values": True,
+        "print_zeroes": True,
+        "show_y_guides": True,
+        "tooltip_fancy_mode": False,
+        **overrides,
+    }
+
+
+def _svg(chart: pygal.graph.graph.Graph, label: str) -> str:
+    """The chart as an inline SVG element named ``label`` for assistive technology; the details
+    are in the table next to it."""
+    svg = _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+
+
+def _nice_top(value: float) -> int:
+    """The top of a count axis: a round number at or above ``value`` that five steps divide."""
+    top = max(5, math.ceil(value))
+    magnitude = 10 ** (len(str(top)) - 1)
+    for step in (1, 2, 5, 10):
+        nice = math.ceil(top / (step * magnitude / 10 * 5)) * (step * magnitude / 10 * 5)
+        if nice >= top:
+            return int(max(nice, 5))
+    return top
+
+
+def bars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    label: str,
+    colours: Sequence[str] | None = None,
+    percent: bool = False,
+    horizontal: bool = True,
+    height: int | None = None,
+) -> str:
+    """A bar chart: one bar per label, each in its own colour if ``colours`` is given."""
+    kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    top = 100 if percent else _nice_top(max(values, default=0))
+    chart = kind(
+        **_config(
+            height=height or max(160, 34 * len(labels) + 60),
+            value_formatter=(lambda v: f"{v:.0f} %") if percent else (lambda v: f"{v:.0f}"),
+            range=(0, top),
+            y_labels=list(range(0, top + 1, max(1, top // 5))),
+            x_label_rotation=0,
+        )
+    )
+    chart.x_labels = list(labels)
+    points = []
+    for index, value in enumerate(values):
+        point: dict[str, object] = {"value": value}
+        if colours:
+            point["color"] = colours[index]
+        points.append(point)
+    chart.add(label, points)
+    return _svg(chart, label)
+
+
+def lines(
+    x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]], *, label: str, every: int = 7
+) -> str:
+    """A line chart with a legend: one line per (name, values)."""
+    chart = pygal.Line(
+        **_config(
+            show_legend=True,
+            legend_at_bottom=True,
+            print_values=False,
+            show_dots=False,
+            x_labels_major_every=every,
+            show_minor_x_labels=False,
+            stroke_style={"width": 3},
+            height=380,
+        )
+    )
+    chart.x_labels = list(x_labels)
+    for name, values in series:
+        chart.add(name, list(values))
+    return _svg(chart, label)

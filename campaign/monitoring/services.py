@@ -1,0 +1,267 @@
+"""Monitoring services: the dashboard's figures put together, snapshots, the map's statuses and
+the gap list. The figures themselves are defined in ``figures``."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from campaign.core.db import utcnow
+from campaign.editions.models import Edition
+from campaign.extensions import db
+from campaign.monitoring import figures
+from campaign.monitoring.models import DailySnapshot
+from campaign.reference.models import Municipality, Province
+from campaign.registrations.models import Registration
+
+TIMELINE_DAYS = 150  # the timeline runs from this many days before the week (mid-April) to the day before
+
+
+def previous_of(edition: Edition, editions: list[Edition]) -> Edition | None:
+    """The edition before ``edition`` among ``editions``."""
+    return max((e for e in editions if e.year < edition.year), key=lambda e: e.year, default=None)
+
+
+def previous_edition(edition: Edition) -> Edition | None:
+    return db.session.scalar(sa.select(Edition).where(Edition.year < edition.year).order_by(Edition.year.desc()))
+
+
+# Snapshots and the timeline -------------------------------------------------------------------
+
+
+def take_snapshot(edition: Edition, *, today: date, key: figures.KeyFigures | None = None) -> None:
+    """Record (or refresh) today's key figures of the edition, in one statement."""
+    key = key or figures.key_figures(edition, None, today=today)
+    values = {
+        "registered": key.registered,
+        "heroes": key.heroes,
+        "actions": key.actions,
+        "heroes_complete_consent": key.heroes_complete_consent,
+        "kits_downloaded": key.kits_downloaded,
+        "taken_at": utcnow(),
+    }
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(DailySnapshot).values(edition_id=edition.id, day=today, **values)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=[DailySnapshot.edition_id, DailySnapshot.day], set_=values)
+    )
+
+
+@dataclass(frozen=True)
+class Timeline:
+    days_before: list[int]  # TIMELINE_DAYS … 1
+    current: list[int | None]  # None for days still to come
+    previous: list[int] | None
+
+
+def timeline(
+    edition: Edition,
+    previous: Edition | None,
+    *,
+    today: date,
+    days: dict[int, list[tuple[date, date | None]]] | None = None,
+) -> Timeline:
+    """Registered municipalities by day before the week: the snapshot of a day where one was
+    taken, else counted back from the registrations' dates (for days before the platform)."""
+    snapshots = dict(
+        db.session.execute(
+            sa.select(DailySnapshot.day, DailySnapshot.registered).where(DailySnapshot.edition_id == edition.id)
+        ).all()
+    )
+    editions = [edition] + ([previous] if previous is not None else [])
+    days = days if days is not None else figures.registration_days_of(editions)
+    counted = figures.cumulative(edition, days[edition.id], span=TIMELINE_DAYS)
+    befores = list(range(TIMELINE_DAYS, 0, -1))
+    current: list[int | None] = []
+    for before, count in zip(befores, counted, strict=True):
+        day = edition.week_start - timedelta(days=before)
+        current.append(None if day > today else snapshots.get(day, count))
+    earlier = figures.cumulative(previous, days[previous.id], span=TIMELINE_DAYS) if previous is not None else None
+    return Timeline(befores, current, earlier)
+
+
+# The dashboard ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    edition: Edition
+    previous: Edition | None
+    key: figures.KeyFigures
+    provinces: list[figures.ProvinceRow]
+    sdgs: list[figures.SdgRow]
+    pillars: list[figures.PillarRow]
+    funnel: dict[str, int]
+    timeline: Timeline
+    turnover: figures.Turnover
+
+
+def dashboard(edition: Edition, editions: list[Edition], *, today: date) -> Dashboard:
+    """Everything on the dashboard, in eight queries."""
+    previous = previous_of(edition, editions)
+    rows = figures.progress(edition, today=today)
+    days = figures.registration_days_of([edition] + ([previous] if previous is not None else []))
+    return Dashboard(
+        edition=edition,
+        previous=previous,
+        key=figures.key_figures(
+            edition, previous, today=today, rows=rows, previous_days=days[previous.id] if previous else None
+        ),
+        provinces=figures.per_province(edition),
+        sdgs=figures.per_sdg(edition),
+        pillars=figures.per_pillar(edition),
+        funnel=figures.funnel(rows),
+        timeline=timeline(edition, previous, today=today, days=days),
+        turnover=figures.turnover(edition, previous),
+    )
+
+
+# The map ------------------------------------------------------------------------------------
+
+
+class MapStatus(enum.StrEnum):
+    NOT_REGISTERED = "not-registered"
+    REGISTERED = "registered"
+    HEROES = "heroes"
+    KIT = "kit"
+
+
+def map_statuses(edition: Edition | None, *, today: date) -> dict[int, MapStatus]:
+    """Each registered municipality's furthest status, by municipality id (missing: not registered)."""
+    if edition is None:
+        return {}
+    statuses = {}
+    for row in figures.progress(edition, today=today):
+        if row.downloaded:
+            statuses[row.municipality_id] = MapStatus.KIT
+        elif row.heroes:
+            statuses[row.municipality_id] = MapStatus.HEROES
+        else:
+            statuses[row.municipality_id] = MapStatus.REGISTERED
+    return statuses
+
+
+def municipalities_by_nis() -> dict[str, Municipality]:
+    return {m.nis_code: m for m in db.session.scalars(sa.select(Municipality))}
+
+
+# The gap list -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    registration: Registration
+    step: str
+    deadline: date | None
+    days_left: int | None
+    last_activity: datetime | None
+
+
+def step_deadlines(edition: Edition) -> dict[str, date]:
+    """The deadline of each step, as in the officer's step plan."""
+    return {
+        "registered": edition.registration_deadline,
+        "hero": edition.hero_deadline,
+        "consent": edition.hero_deadline,
+        "kit": edition.week_start - timedelta(days=1),
+        "flag": edition.week_end + timedelta(days=7),
+    }
+
+
+def gaps(edition: Edition, *, today: date, province_id: int | None = None, step: str | None = None) -> list[Gap]:
+    """Active registrations that have not completed every step, most urgent first."""
+    rows = {row.registration_id: row for row in figures.progress(edition, today=today) if row.next_step}
+    if not rows:
+        return []
+    stmt = (
+        sa.select(Registration)
+        .join(Municipality, Municipality.id == Registration.municipality_id)
+        .where(Registration.id.in_(rows))
+        .options(sa.orm.contains_eager(Registration.municipality).joinedload(Municipality.province))
+    )
+    if province_id:
+        stmt = stmt.where(Municipality.province_id == province_id)
+    deadlines = step_deadlines(edition)
+    result = []
+    for registration in db.session.scalars(stmt):
+        row = rows[registration.id]
+        if step and row.next_step != step:
+            continue
+        deadline = deadlines[row.next_step]
+        result.append(Gap(registration, row.next_step, deadline, (deadline - today).days, row.last_activity))
+    return sorted(
+        result, key=lambda g: (g.days_left if g.days_left is not None else 10**6, g.registration.municipality.name_nl)
+    )
+
+
+@dataclass(frozen=True)
+class Absent:
+    municipality: Municipality
+    editions_before: int
+
+
+def not_registered(edition: Edition, *, province_id: int | None = None) -> list[Absent]:
+    """Municipalities without an active registration, those that took part most often first."""
+    registered = sa.select(Registration.municipality_id).where(figures.active_in(edition.id))
+    stmt = (
+        sa.select(Municipality)
+        .join(Province, Province.id == Municipality.province_id)
+        .where(Municipality.id.not_in(registered))
+        .options(sa.orm.contains_eager(Municipality.province))
+    )
+    if province_id:
+        stmt = stmt.where(Municipality.province_id == province_id)
+    counts = figures.participation_counts(edition.year)
+    absent = [Absent(m, counts.get(m.id, 0)) for m in db.session.scalars(stmt)]
+    return sorted(absent, key=lambda a: (-a.editions_before, a.municipality.name_nl))
+
+
+# A municipality for the team ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalityDetail:
+    municipality: Municipality
+    history: list[tuple[Edition, Registration | None]]  # every edition, newest first
+    officers: list
+    current: Registration | None
+    progress: figures.Progress | None
+    actions: list
+    heroes: list
+
+
+def municipality_detail(municipality: Municipality, edition: Edition | None, *, today: date) -> MunicipalityDetail:
+    from campaign.accounts.models import User
+    from campaign.actions.models import Action
+    from campaign.heroes.models import Hero
+
+    registrations = {
+        r.edition_id: r
+        for r in db.session.scalars(sa.select(Registration).where(Registration.municipality_id == municipality.id))
+    }
+    editions = db.session.scalars(sa.select(Edition).order_by(Edition.year.desc())).all()
+    current = registrations.get(edition.id) if edition else None
+    progress = None
+    if current is not None and current.is_active:
+        progress = next((p for p in figures.progress(edition, today=today) if p.registration_id == current.id), None)
+    return MunicipalityDetail(
+        municipality=municipality,
+        history=[(e, registrations.get(e.id)) for e in editions],
+        officers=list(
+            db.session.scalars(sa.select(User).where(User.municipality_id == municipality.id).order_by(User.name))
+        ),
+        current=current,
+        progress=progress,
+        actions=list(
+            db.session.scalars(sa.select(Action).where(Action.registration_id == current.id).order_by(Action.starts_at))
+        )
+        if current
+        else [],
+        heroes=list(db.session.scalars(sa.select(Hero).where(Hero.registration_id == current.id).order_by(Hero.name)))
+        if current
+        else [],
+    )

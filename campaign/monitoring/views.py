@@ -1,0 +1,220 @@
+"""The campaign team's monitoring pages: dashboard, map, gap list. Team only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from campaign.core import clock
+from campaign.core.auth import team_required
+from campaign.editions import services as edition_services
+from campaign.editions.models import Edition
+from campaign.extensions import db
+from campaign.monitoring import charts, figures, services
+from campaign.monitoring.map import geometry
+from campaign.reference.models import PILLAR_NAMES_NL, Pillar
+from campaign.registrations import services as registration_services
+from campaign.registrations.services import local_date
+
+bp = Blueprint("monitoring", __name__)
+
+STEP_TITLES = {
+    "registered": _l("Registered"),
+    "hero": _l("Heroes entered"),
+    "consent": _l("Consent complete"),
+    "kit": _l("Kit downloaded"),
+    "flag": _l("SDG flag photo"),
+}
+PILLAR_NAMES_EN = {p: p.value.capitalize() for p in Pillar}
+MAP_LEGEND = {
+    services.MapStatus.NOT_REGISTERED: _l("Not registered"),
+    services.MapStatus.REGISTERED: _l("Registered"),
+    services.MapStatus.HEROES: _l("Heroes entered"),
+    services.MapStatus.KIT: _l("Kit downloaded"),
+}
+
+
+def _today():
+    return local_date(clock.now())
+
+
+def _edition() -> tuple[Edition, list[Edition]]:
+    """The edition asked for with ?edition=YEAR, else the current one; 404 without editions."""
+    editions = edition_services.all_editions()
+    if not editions:
+        abort(404)
+    year = request.args.get("edition", type=int)
+    chosen = next((e for e in editions if e.year == year), None)
+    return chosen or next((e for e in editions if e.is_current), editions[0]), editions
+
+
+def pillar_name(pillar: Pillar) -> str:
+    return PILLAR_NAMES_EN[pillar] if str(get_locale()) == "en" else PILLAR_NAMES_NL[pillar]
+
+
+@bp.route("/team/dashboard")
+@team_required
+def dashboard() -> str:
+    edition, editions = _edition()
+    today = _today()
+    data = services.dashboard(edition, editions, today=today)
+    locale = str(get_locale())
+    province_chart = charts.bars(
+        [row.province.name(locale) for row in data.provinces],
+        [round(row.rate * 100, 1) for row in data.provinces],
+        label=_("Registered municipalities per province, in percent"),
+        percent=True,
+    )
+    sdg_chart = charts.bars(
+        [f"{row.sdg.number}{' ★' if row.focus else ''}" for row in data.sdgs],
+        [row.actions for row in data.sdgs],
+        colours=[row.sdg.color_hex for row in data.sdgs],
+        label=_("Actions per SDG"),
+        horizontal=False,
+        height=340,
+    )
+    pillar_chart = charts.bars(
+        [pillar_name(row.pillar) for row in data.pillars],
+        [row.actions for row in data.pillars],
+        label=_("Actions per pillar"),
+    )
+    funnel_chart = charts.bars(
+        [str(STEP_TITLES[key]) for key in figures.FUNNEL_STEPS],
+        [data.funnel[key] for key in figures.FUNNEL_STEPS],
+        label=_("Municipalities per step of the step plan"),
+    )
+    series = [(str(edition.year), data.timeline.current)]
+    if data.timeline.previous is not None and data.previous is not None:
+        series.append((str(data.previous.year), data.timeline.previous))
+    timeline_chart = charts.lines(
+        [str(-d) for d in data.timeline.days_before], series, label=_("Registrations by day before the week")
+    )
+    page = render_template(
+        "monitoring/dashboard.html",
+        data=data,
+        editions=editions,
+        step_titles=STEP_TITLES,
+        steps=figures.FUNNEL_STEPS,
+        pillar_name=pillar_name,
+        charts={
+            "provinces": province_chart,
+            "sdgs": sdg_chart,
+            "pillars": pillar_chart,
+            "funnel": funnel_chart,
+            "timeline": timeline_chart,
+        },
+    )
+    if edition.is_current:  # a snapshot of today, until the jobs process takes them daily
+        services.take_snapshot(edition, today=today, key=data.key)
+        db.session.commit()
+    return page
+
+
+@bp.route("/team/map")
+@team_required
+def participation_map() -> str:
+    edition, editions = _edition()
+    statuses = services.map_statuses(edition, today=_today())
+    by_nis = services.municipalities_by_nis()
+    return render_template(
+        "monitoring/map.html",
+        edition=edition,
+        editions=editions,
+        geometry=geometry(),
+        statuses={nis: statuses.get(m.id, services.MapStatus.NOT_REGISTERED) for nis, m in by_nis.items()},
+        legend=MAP_LEGEND,
+        link=lambda nis: url_for("monitoring.municipality", nis_code=nis),
+    )
+
+
+def _gap_filters() -> tuple[int | None, str | None]:
+    province = request.args.get("province", type=int) or None
+    step = request.args.get("step") or None
+    return province, step if step in figures.FUNNEL_STEPS else None
+
+
+@bp.route("/team/gaps")
+@team_required
+def gaps() -> str:
+    edition, editions = _edition()
+    province, step = _gap_filters()
+    today = _today()
+    return render_template(
+        "monitoring/gaps.html",
+        edition=edition,
+        editions=editions,
+        gaps=services.gaps(edition, today=today, province_id=province, step=step),
+        absent=services.not_registered(edition, province_id=province),
+        provinces=registration_services.provinces(),
+        province=province,
+        step=step,
+        step_titles=STEP_TITLES,
+        steps=figures.FUNNEL_STEPS,
+    )
+
+
+@bp.route("/team/gaps.csv")
+@team_required
+def gaps_csv() -> Response:
+    edition, _editions = _edition()
+    province, step = _gap_filters()
+    today = _today()
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel on a Belgian system: UTF-8 with a BOM, ";" between fields
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            "nis_code",
+            "gemeente",
+            "provincie",
+            "stap",
+            "deadline",
+            "dagen_over",
+            "contact",
+            "email",
+            "laatste_activiteit",
+        ]
+    )
+    for gap in services.gaps(edition, today=today, province_id=province, step=step):
+        r = gap.registration
+        writer.writerow(
+            [
+                r.municipality.nis_code,
+                r.municipality.name_nl,
+                r.municipality.province.name_nl,
+                gap.step,
+                gap.deadline.isoformat() if gap.deadline else "",
+                gap.days_left if gap.days_left is not None else "",
+                r.contact_name,
+                r.contact_email,
+                gap.last_activity.isoformat(timespec="minutes") if gap.last_activity else "",
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(["nis_code", "gemeente", "provincie", "niet_ingeschreven", "eerdere_edities"])
+    for absent in services.not_registered(edition, province_id=province):
+        m = absent.municipality
+        writer.writerow([m.nis_code, m.name_nl, m.province.name_nl, "ja", absent.editions_before])
+    return Response(
+        out.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="achterstand-{edition.year}.csv"'},
+    )
+
+
+@bp.route("/team/municipalities/<nis_code>")
+@team_required
+def municipality(nis_code: str) -> str:
+    found = services.municipalities_by_nis().get(nis_code[:5])
+    if found is None:
+        abort(404)
+    today = _today()
+    detail = services.municipality_detail(found, edition_services.current_edition(), today=today)
+    return render_template(
+        "monitoring/municipality.html", detail=detail, today=today, step_titles=STEP_TITLES, steps=figures.FUNNEL_STEPS
+    )

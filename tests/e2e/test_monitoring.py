@@ -1,0 +1,37 @@
+"""The campaign team's dashboard and participation map in a real browser: axe-core finds no
+violation, the charts are drawn, and the map is reachable by keyboard."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import TEAM_EMAIL, assert_accessible, log_in
+
+
+def test_dashboard_and_map_are_accessible(new_page):
+    page = new_page()
+    log_in(page, TEAM_EMAIL)
+    page.goto("/team/dashboard")
+    assert page.locator("h1").inner_text().startswith("Dashboard")
+    assert page.locator("svg[role=img]").count() == 5
+    assert_accessible(page)
+
+    page.goto("/team/map")
+    assert page.locator("a.map-link").count() == 285
+    assert_accessible(page)
+    # Keyboard: Tab reaches the municipalities, each with its name and status.
+    first = page.locator("a.map-link").first
+    first.focus()
+    assert page.evaluate("document.activeElement.classList.contains('map-link')")
+    label = page.evaluate("document.activeElement.querySelector('path').getAttribute('aria-label')")
+    assert ":" in label
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('map-link')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/team/municipalities/" in page.url
+    assert_accessible(page)
+
+    page.goto("/team/gaps")
+    assert_accessible(page)
+    page.goto("/deelnemers")
+    assert page.locator("a.map-link").count() == 285
+    assert_accessible(page)
