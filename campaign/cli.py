@@ -1,4 +1,5 @@
-"""Command-line interface: ``flask seed …``, ``flask stats``, ``flask mail send``, ``flask users …``."""
+"""Command-line interface: ``flask seed …``, ``flask stats``, ``flask mail send``, ``flask users …``,
+``flask kits …``, ``flask export …``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from campaign.heroes import services as hero_services
 from campaign.heroes.models import Consent, Hero
 from campaign.kits import jobs as kit_jobs
 from campaign.kits.models import KitFile
+from campaign.monitoring import exports
 from campaign.reference.models import Municipality, Sdg
 from campaign.reference.services import load_reference
 from campaign.registrations import services as registration_services
@@ -161,6 +163,24 @@ def kits_work(once: bool, processes: int, interval: float) -> None:
     kit_jobs.work(once=once, processes=processes, interval=interval, echo=click.echo)
 
 
+@click.command("export")
+@click.argument("name", type=click.Choice(list(exports.EXPORTS)))
+@click.option("--edition", "year", type=int, required=True, help="The edition's year.")
+@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="csv", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def export(name: str, year: int, fmt: str, out_file: str) -> None:
+    """Write an export of an edition (see docs/exports.md)."""
+    try:
+        edition = edition_services.get_by_year(year)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    data = exports.export(name, edition, fmt, today=local_date(clock.now()))
+    with open(out_file, "wb") as out:
+        out.write(data)
+    click.echo(f"{name} {year}: {len(data)} bytes written to {out_file}")
+
+
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users, kits, purge):
+    for command in (seed, stats, mail_cli, users, kits, purge, export):
         app.cli.add_command(command)

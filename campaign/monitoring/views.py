@@ -15,7 +15,7 @@ from campaign.core.auth import team_required
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
-from campaign.monitoring import charts, figures, services
+from campaign.monitoring import charts, exports, figures, services
 from campaign.monitoring.map import geometry
 from campaign.reference.models import PILLAR_NAMES_NL, Pillar
 from campaign.registrations import services as registration_services
@@ -217,4 +217,36 @@ def municipality(nis_code: str) -> str:
     detail = services.municipality_detail(found, edition_services.current_edition(), today=today)
     return render_template(
         "monitoring/municipality.html", detail=detail, today=today, step_titles=STEP_TITLES, steps=figures.FUNNEL_STEPS
+    )
+
+
+EXPORT_TITLES = {
+    "registrations": _l("Registrations"),
+    "actions": _l("Actions"),
+    "heroes": _l("Heroes (with valid consent)"),
+    "municipalities": _l("Municipalities and their status"),
+    "sdgs": _l("Figures per SDG"),
+}
+
+
+@bp.route("/team/exports")
+@team_required
+def export_index() -> str:
+    edition, editions = _edition()
+    return render_template(
+        "monitoring/exports.html", edition=edition, editions=editions, titles=EXPORT_TITLES, formats=exports.FORMATS
+    )
+
+
+@bp.route("/team/exports/<name>.<fmt>")
+@team_required
+def export_file(name: str, fmt: str) -> Response:
+    if name not in exports.EXPORTS or fmt not in exports.FORMATS:
+        abort(404)
+    edition, _editions = _edition()
+    data = exports.export(name, edition, fmt, today=_today())
+    return Response(
+        data,
+        mimetype=exports.MIME[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}-{edition.year}.{fmt}"'},
     )

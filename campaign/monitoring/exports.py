@@ -1,0 +1,341 @@
+"""Exports of an edition: registrations, actions, heroes, municipalities and the per-SDG figures,
+as CSV (for Excel on a Belgian system), XLSX or JSON. The three formats hold the same rows.
+
+Columns are documented in ``docs/exports.md``. Team exports hold personal data: the contacts
+of a registration and, for heroes whose consent is valid today, their details and consent
+scopes; heroes without valid consent are left out. Figures come from ``figures``, so an export
+and the dashboard always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from campaign.actions.models import Action
+from campaign.editions.models import Edition
+from campaign.extensions import db
+from campaign.heroes.models import Consent, Hero
+from campaign.monitoring import figures, services
+from campaign.reference.models import Municipality
+from campaign.registrations.models import Registration, RegistrationStatus
+from campaign.registrations.services import BRUSSELS
+
+FORMATS = ("csv", "xlsx", "json")
+MIME = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: type  # str, int, float, bool, date or datetime
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: list[Column]
+    rows: list[list[object]]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """Local Belgian time without a zone: what Excel shows as it is."""
+    return moment.astimezone(BRUSSELS).replace(tzinfo=None, microsecond=0) if moment else None
+
+
+# The tables ---------------------------------------------------------------------------------
+
+
+def registrations(edition: Edition, *, today: date) -> Table:
+    progress = {row.registration_id: row for row in figures.progress(edition, today=today)}
+    rows = db.session.execute(
+        sa.select(Registration, Municipality)
+        .join(Municipality, Municipality.id == Registration.municipality_id)
+        .where(Registration.edition_id == edition.id)
+        .options(sa.orm.joinedload(Registration.municipality).joinedload(Municipality.province))
+        .order_by(Municipality.name_nl)
+    ).all()
+    columns = [
+        Column("nis_code", str, 9),
+        Column("gemeente", str, 28),
+        Column("provincie", str, 16),
+        Column("status", str, 11),
+        Column("traject", str, 10),
+        Column("ingeschreven_op", datetime, 18),
+        Column("contactpersoon", str, 24),
+        Column("email", str, 30),
+        Column("telefoon", str, 16),
+        Column("helden_gepland", int, 9),
+        Column("helden", int, 8),
+        Column("helden_volledige_toestemming", int, 9),
+        Column("acties", int, 8),
+        Column("kit_gedownload", bool, 9),
+        Column("vlagfoto", bool, 9),
+        Column("volgende_stap", str, 14),
+    ]
+    table = []
+    for registration, municipality in rows:
+        p = progress.get(registration.id)
+        table.append(
+            [
+                municipality.nis_code,
+                municipality.name_nl,
+                municipality.province.name_nl,
+                "actief" if registration.status == RegistrationStatus.ACTIVE else "ingetrokken",
+                registration.track.value,
+                _local(registration.registered_at),
+                registration.contact_name,
+                registration.contact_email,
+                registration.contact_phone,
+                registration.heroes_planned,
+                p.heroes if p else 0,
+                p.heroes_complete if p else 0,
+                p.actions if p else 0,
+                p.downloaded if p else False,
+                registration.flag_photo_id is not None,
+                (p.next_step or "") if p else "",
+            ]
+        )
+    return Table("registrations", columns, table)
+
+
+def actions(edition: Edition, *, today: date) -> Table:
+    stmt = (
+        sa.select(Action)
+        .join(Registration, Registration.id == Action.registration_id)
+        .where(figures.active_in(edition.id))
+        .options(
+            sa.orm.joinedload(Action.municipality).joinedload(Municipality.province),
+            sa.orm.selectinload(Action.sdg_links),
+        )
+        .order_by(Action.starts_at, Action.id)
+    )
+    columns = [
+        Column("id", int, 7),
+        Column("nis_code", str, 9),
+        Column("gemeente", str, 24),
+        Column("provincie", str, 16),
+        Column("titel", str, 40),
+        Column("type", str, 18),
+        Column("doelpubliek", str, 16),
+        Column("begint", datetime, 18),
+        Column("eindigt", datetime, 18),
+        Column("online", bool, 8),
+        Column("locatie", str, 24),
+        Column("sdgs", str, 12),
+        Column("verwacht_bereik", int, 10),
+        Column("werkelijk_bereik", int, 10),
+        Column("publiek", bool, 8),
+    ]
+    rows = [
+        [
+            a.id,
+            a.municipality.nis_code,
+            a.municipality.name_nl,
+            a.municipality.province.name_nl,
+            a.title,
+            a.type.value,
+            a.audience.value,
+            _local(a.starts_at),
+            _local(a.ends_at),
+            a.online,
+            a.location,
+            " ".join(str(link.sdg_number) for link in a.sdg_links),
+            a.expected_reach,
+            a.actual_reach,
+            a.is_public,
+        ]
+        for a in db.session.scalars(stmt).unique()
+    ]
+    return Table("actions", columns, rows)
+
+
+def heroes(edition: Edition, *, today: date) -> Table:
+    """Heroes whose consent is valid today, with their scopes; the others are left out."""
+    stmt = (
+        sa.select(Hero)
+        .join(Registration, Registration.id == Hero.registration_id)
+        .join(Consent, Consent.hero_id == Hero.id)
+        .where(figures.active_in(edition.id), Consent.withdrawn_at.is_(None), Consent.expires_on >= today)
+        .options(
+            sa.orm.joinedload(Hero.municipality).joinedload(Municipality.province),
+            sa.orm.contains_eager(Hero.consent),
+            sa.orm.selectinload(Hero.sdgs),
+        )
+        .order_by(Hero.municipality_id, Hero.name)
+    )
+    columns = [
+        Column("id", int, 7),
+        Column("nis_code", str, 9),
+        Column("gemeente", str, 24),
+        Column("naam", str, 24),
+        Column("rol", str, 28),
+        Column("citaat", str, 50),
+        Column("sdgs", str, 12),
+        Column("toestemming_web", bool, 9),
+        Column("toestemming_print", bool, 9),
+        Column("toestemming_sociale_media", bool, 9),
+        Column("toestemming_pers", bool, 9),
+        Column("toestemming_tot", date, 12),
+    ]
+    rows = [
+        [
+            h.id,
+            h.municipality.nis_code,
+            h.municipality.name_nl,
+            h.name,
+            h.role,
+            h.quote,
+            " ".join(str(s.number) for s in h.sdgs),
+            h.consent.web,
+            h.consent.print,
+            h.consent.social,
+            h.consent.press,
+            h.consent.expires_on,
+        ]
+        for h in db.session.scalars(stmt).unique()
+    ]
+    return Table("heroes", columns, rows)
+
+
+def municipalities(edition: Edition, *, today: date) -> Table:
+    """Every municipality with its status on the map and how often it took part before."""
+    statuses = services.map_statuses(edition, today=today)
+    counts = figures.participation_counts(edition.year)
+    columns = [
+        Column("nis_code", str, 9),
+        Column("gemeente", str, 28),
+        Column("provincie", str, 16),
+        Column("status", str, 16),
+        Column("eerdere_edities", int, 9),
+    ]
+    stmt = sa.select(Municipality).options(sa.orm.joinedload(Municipality.province)).order_by(Municipality.name_nl)
+    rows = [
+        [
+            m.nis_code,
+            m.name_nl,
+            m.province.name_nl,
+            statuses.get(m.id, services.MapStatus.NOT_REGISTERED).value,
+            counts.get(m.id, 0),
+        ]
+        for m in db.session.scalars(stmt)
+    ]
+    return Table("municipalities", columns, rows)
+
+
+def sdgs(edition: Edition, *, today: date) -> Table:
+    columns = [
+        Column("sdg", int, 5),
+        Column("titel", str, 40),
+        Column("pijler", str, 12),
+        Column("kleur", str, 9),
+        Column("focus", bool, 7),
+        Column("acties", int, 8),
+        Column("helden", int, 8),
+    ]
+    rows = [
+        [row.sdg.number, row.sdg.name_nl, row.sdg.pillar.value, row.sdg.color_hex, row.focus, row.actions, row.heroes]
+        for row in figures.per_sdg(edition)
+    ]
+    return Table("sdgs", columns, rows)
+
+
+EXPORTS: dict[str, Callable[..., Table]] = {
+    "registrations": registrations,
+    "actions": actions,
+    "heroes": heroes,
+    "municipalities": municipalities,
+    "sdgs": sdgs,
+}
+
+
+# The formats -------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # never a formula in Excel
+    return str(value)
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark and ";" between fields: what Excel on a Belgian system opens."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.name for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_text(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """Typed cells, a frozen header, an autofilter and column widths."""
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = table.name
+    sheet.append([c.name for c in table.columns])
+    for row in table.rows:
+        sheet.append([_cell(v) for v in row])
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.kind is datetime:
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd hh:mm"
+        elif column.kind is date:
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value[:1] == "=":
+        return "'" + value  # a text cell, never a formula
+    return value
+
+
+def to_json(table: Table) -> bytes:
+    """A list of objects, one per row."""
+
+    def plain(value: object) -> object:
+        return value.isoformat() if isinstance(value, date | datetime) else value
+
+    names = [c.name for c in table.columns]
+    rows = [{name: plain(value) for name, value in zip(names, row, strict=True)} for row in table.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
+
+
+def export(name: str, edition: Edition, fmt: str, *, today: date) -> bytes:
+    """The export ``name`` of ``edition`` in format ``fmt``. Raises KeyError for an unknown one."""
+    return WRITERS[fmt](EXPORTS[name](edition, today=today))
