@@ -25,7 +25,7 @@ from campaign.heroes import services as hero_services
 from campaign.heroes.models import Consent, Hero
 from campaign.kits import jobs as kit_jobs
 from campaign.kits.models import KitFile
-from campaign.monitoring import exports
+from campaign.monitoring import exports, history
 from campaign.reference.models import Municipality, Sdg
 from campaign.reference.services import load_reference
 from campaign.registrations import services as registration_services
@@ -35,6 +35,7 @@ seed = AppGroup("seed", help="Load reference or demo data.")
 kits = AppGroup("kits", help="Campaign kits: build them, or work through render requests.")
 mail_cli = AppGroup("mail", help="The outbox.")
 users = AppGroup("users", help="Accounts.")
+import_cli = AppGroup("import", help="Import data.")
 
 
 @seed.command("reference")
@@ -181,6 +182,25 @@ def export(name: str, year: int, fmt: str, out_file: str) -> None:
     click.echo(f"{name} {year}: {len(data)} bytes written to {out_file}")
 
 
+@import_cli.command("history")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_history(path: str) -> None:
+    """Import earlier editions' participation from a CSV file (all rows or none)."""
+    with open(path, "rb") as source:
+        data = source.read()
+    current = edition_services.current_edition()
+    result = history.import_history(data, before_year=current.year if current else local_date(clock.now()).year)
+    if result.errors:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(f"line {error.line}: {error.message}" if error.line else error.message, err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s): nothing was imported")
+    db.session.commit()
+    created = f"; editions created: {', '.join(map(str, result.editions_created))}" if result.editions_created else ""
+    click.echo(f"{result.imported} participations imported{created}")
+
+
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users, kits, purge, export):
+    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli):
         app.cli.add_command(command)

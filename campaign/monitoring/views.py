@@ -5,17 +5,20 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 
 from campaign.core import clock
 from campaign.core.auth import team_required
+from campaign.core.forms import read_upload
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
-from campaign.monitoring import charts, exports, figures, services
+from campaign.monitoring import charts, exports, figures, history, services
 from campaign.monitoring.map import geometry
 from campaign.reference.models import PILLAR_NAMES_NL, Pillar
 from campaign.registrations import services as registration_services
@@ -250,3 +253,33 @@ def export_file(name: str, fmt: str) -> Response:
         mimetype=exports.MIME[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}-{edition.year}.{fmt}"'},
     )
+
+
+class HistoryForm(FlaskForm):
+    file = FileField(_l("CSV file with the columns jaar and nis_code"))
+
+
+@bp.route("/team/history", methods=["GET", "POST"])
+@team_required
+def history_import() -> str | Response:
+    form = HistoryForm()
+    result = None
+    if form.validate_on_submit():
+        data = read_upload(form.file)
+        if data is None:
+            form.file.errors.append(_("Choose a CSV file."))
+        else:
+            current = edition_services.current_edition()
+            before = current.year if current else _today().year
+            result = history.import_history(data, before_year=before)
+            if result.errors:
+                db.session.rollback()
+            else:
+                db.session.commit()
+                flash(
+                    ngettext("%(num)d participation imported.", "%(num)d participations imported.", result.imported),
+                    "success",
+                )
+                return redirect(url_for("monitoring.history_import"))
+    status = 400 if result is not None and result.errors else 200
+    return render_template("monitoring/history.html", form=form, result=result), status
