@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_babel import gettext
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign import cli
@@ -13,6 +14,7 @@ from campaign.accounts import services as account_services
 from campaign.accounts.views import bp as accounts_bp
 from campaign.actions.views import bp as actions_bp
 from campaign.config import load_config
+from campaign.core import audit
 from campaign.core.db import render_item
 from campaign.core.i18n import N_, select_locale
 from campaign.core.urls import BoundedIntConverter
@@ -26,6 +28,12 @@ from campaign.press.views import bp as public_bp
 from campaign.registrations.views import bp as registrations_bp
 from campaign.site.media import bp as media_bp
 from campaign.site.views import bp as site_bp
+
+
+def _logged_in_user_id() -> int | None:
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user.id
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -56,6 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = N_("Log in to see this page.")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
+    audit.set_actor_provider(_logged_in_user_id)
 
     for blueprint in (
         site_bp,

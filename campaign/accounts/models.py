@@ -27,6 +27,7 @@ class UserStatus(enum.StrEnum):
 
 
 class User(db.Model):
+    __audit__ = "user"  # see core.audit
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)

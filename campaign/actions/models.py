@@ -51,6 +51,7 @@ class Effect(enum.IntEnum):
 
 
 class Action(TimestampMixin, db.Model):
+    __audit__ = "action"  # see core.audit
     __tablename__ = "action"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,7 @@ edition_focus_sdg = sa.Table(
 
 
 class Edition(TimestampMixin, db.Model):
+    __audit__ = "edition"  # see core.audit
     __tablename__ = "edition"
 
     id: Mapped[int] = mapped_column(primary_key=True)

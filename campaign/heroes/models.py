@@ -35,6 +35,7 @@ class ConsentScope(enum.StrEnum):
 
 
 class Hero(TimestampMixin, db.Model):
+    __audit__ = "hero"  # see core.audit
     __tablename__ = "hero"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +71,7 @@ class Hero(TimestampMixin, db.Model):
 class Consent(db.Model):
     """What a hero agreed to. Withdrawing it takes effect at once, everywhere."""
 
+    __audit__ = "consent"  # see core.audit
     __tablename__ = "consent"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 
 import pygal
 from pygal.style import Style
+
+# pygal appends a legacy import hook (for its optional map plugins, which we do not use) to
+# sys.meta_path; it lacks find_spec, so every later import of a missing module warns. Drop it.
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 PRIMARY = "#1F4E3D"
 PREVIOUS = "#6B6B6B"  # 5.3:1 on white

@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.core.audit import AuditEntry
 from campaign.core.db import utcnow
+from campaign.core.pagination import Page, paginate
 from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.monitoring import figures
@@ -264,4 +266,35 @@ def municipality_detail(municipality: Municipality, edition: Edition | None, *, 
         heroes=list(db.session.scalars(sa.select(Hero).where(Hero.registration_id == current.id).order_by(Hero.name)))
         if current
         else [],
+    )
+
+
+# The audit log --------------------------------------------------------------------------------
+
+
+def audit_entries(*, nis_code: str | None, user_id: int | None, entity: str | None, page: int) -> Page:
+    stmt = (
+        sa.select(AuditEntry)
+        .options(sa.orm.joinedload(AuditEntry.user), sa.orm.joinedload(AuditEntry.municipality))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    if nis_code:
+        stmt = stmt.join(Municipality, Municipality.id == AuditEntry.municipality_id).where(
+            Municipality.nis_code == nis_code
+        )
+    if user_id:
+        stmt = stmt.where(AuditEntry.user_id == user_id)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    return paginate(stmt, page=page, per_page=50)
+
+
+def audit_users() -> list:
+    """The users who appear in the audit log, by name."""
+    from campaign.accounts.models import User
+
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.id.in_(sa.select(AuditEntry.user_id).distinct())).order_by(User.name)
+        )
     )

@@ -15,6 +15,7 @@ from flask_wtf.file import FileField
 from campaign.core import clock
 from campaign.core.auth import team_required
 from campaign.core.forms import read_upload
+from campaign.core.pagination import page_number
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
@@ -283,3 +284,34 @@ def history_import() -> str | Response:
                 return redirect(url_for("monitoring.history_import"))
     status = 400 if result is not None and result.errors else 200
     return render_template("monitoring/history.html", form=form, result=result), status
+
+
+AUDIT_TYPES = {
+    "registration": _l("Registration"),
+    "action": _l("Action"),
+    "hero": _l("Hero"),
+    "consent": _l("Consent"),
+    "user": _l("User"),
+    "edition": _l("Edition"),
+}
+AUDIT_ACTIONS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+
+
+@bp.route("/team/audit")
+@team_required
+def audit_log() -> str:
+    municipality = request.args.get("municipality", "").strip()[:5]
+    user_id = request.args.get("user", type=int) or None
+    entity = request.args.get("type") if request.args.get("type") in AUDIT_TYPES else None
+    page = services.audit_entries(
+        nis_code=municipality or None, user_id=user_id, entity=entity, page=page_number(request.args.get("page"))
+    )
+    return render_template(
+        "monitoring/audit.html",
+        page=page,
+        municipalities=services.municipalities_by_nis(),
+        users=services.audit_users(),
+        types=AUDIT_TYPES,
+        actions=AUDIT_ACTIONS,
+        filters={"municipality": municipality, "user": user_id or "", "type": entity or ""},
+    )

@@ -39,6 +39,7 @@ class RegistrationStatus(enum.StrEnum):
 
 
 class Registration(TimestampMixin, db.Model):
+    __audit__ = "registration"  # see core.audit
     __tablename__ = "registration"
 
     id: Mapped[int] = mapped_column(primary_key=True)
