@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from campaign.app import create_app  # noqa: E402
+from campaign.core.db import analyze  # noqa: E402
 from campaign.demo import seed as demo  # noqa: E402
 from campaign.extensions import db  # noqa: E402
 from campaign.reference.services import load_reference  # noqa: E402
@@ -103,6 +104,7 @@ def measure(url: str | None, runs: int) -> dict:
             load_reference()
             summary = demo.seed_demo(media_root=str(tmp / "media"))
             db.session.commit()
+            analyze(db.session)  # as `flask seed demo` does
         client = app.test_client()
         response = client.post("/account/login", data={"email": "team@vvsg.example", "password": demo.DEMO_PASSWORD})
         assert response.status_code == 302, "the demo team account could not log in"

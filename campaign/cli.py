@@ -16,6 +16,7 @@ from campaign.accounts.models import User, UserStatus
 from campaign.actions.models import Action
 from campaign.core import clock, mail, ratelimit
 from campaign.core.auth import Role
+from campaign.core.db import analyze
 from campaign.core.errors import DomainError
 from campaign.demo import seed as demo
 from campaign.editions import services as edition_services
@@ -56,6 +57,7 @@ def seed_demo() -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
+    analyze(db.session)
     click.echo(
         f"demo data: {summary.editions} editions, {summary.registrations} registrations, "
         f"{summary.users} users, {summary.actions} actions, {summary.heroes} heroes (password: {demo.DEMO_PASSWORD})"

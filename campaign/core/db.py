@@ -68,3 +68,12 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def analyze(session) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load (the demo data, say): without
+    them it takes every table for empty and picks nested loops that cost tens of milliseconds.
+    Autovacuum does the same later on its own; SQLite needs nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("ANALYZE"))
+        session.commit()

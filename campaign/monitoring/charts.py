@@ -1,5 +1,7 @@
 """Server-side SVG charts (pygal): data in, SVG text out. Static, readable without JavaScript;
-each chart on a page sits next to a table with the same numbers.
+each chart on a page sits next to a table with the same numbers. pygal takes tens of
+milliseconds per chart, so charts are cached by their data (pass tuples): a dashboard whose
+figures did not change since the last view draws nothing again.
 
 pygal always adds an inline configuration script for its optional tooltips; it is removed, so
 the SVG holds no script at all (the site's Content-Security-Policy would block it anyway).
@@ -11,6 +13,7 @@ import math
 import re
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pygal
 from pygal.style import Style
@@ -79,6 +82,7 @@ def _nice_top(value: float) -> int:
     return top
 
 
+@lru_cache(maxsize=64)
 def bars(
     labels: Sequence[str],
     values: Sequence[float],
@@ -112,6 +116,7 @@ def bars(
     return _svg(chart, label)
 
 
+@lru_cache(maxsize=16)
 def lines(
     x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]], *, label: str, every: int = 7
 ) -> str:

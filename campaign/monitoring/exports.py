@@ -18,15 +18,16 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from campaign.actions.models import Action
+from campaign.actions.models import Action, ActionSdg
 from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.heroes.models import Consent, Hero
 from campaign.monitoring import figures, services
-from campaign.reference.models import Municipality
+from campaign.reference.models import Municipality, Province
 from campaign.registrations.models import Registration, RegistrationStatus
 from campaign.registrations.services import BRUSSELS
 
@@ -114,14 +115,36 @@ def registrations(edition: Edition, *, today: date) -> Table:
 
 
 def actions(edition: Edition, *, today: date) -> Table:
+    """Actions of active registrations (two plain queries: rows, and their SDGs)."""
+    active = sa.select(Registration.id).where(figures.active_in(edition.id))
+    sdgs: dict[int, list[str]] = {}
+    for action_id, number in db.session.execute(
+        sa.select(ActionSdg.action_id, ActionSdg.sdg_number)
+        .join(Action, Action.id == ActionSdg.action_id)
+        .where(Action.registration_id.in_(active))
+        .order_by(ActionSdg.action_id, ActionSdg.sdg_number)
+    ):
+        sdgs.setdefault(action_id, []).append(str(number))
     stmt = (
-        sa.select(Action)
-        .join(Registration, Registration.id == Action.registration_id)
-        .where(figures.active_in(edition.id))
-        .options(
-            sa.orm.joinedload(Action.municipality).joinedload(Municipality.province),
-            sa.orm.selectinload(Action.sdg_links),
+        sa.select(
+            Action.id,
+            Municipality.nis_code,
+            Municipality.name_nl,
+            Province.name_nl,
+            Action.title,
+            Action.type,
+            Action.audience,
+            Action.starts_at,
+            Action.ends_at,
+            Action.online,
+            Action.location,
+            Action.expected_reach,
+            Action.actual_reach,
+            Action.is_public,
         )
+        .join(Municipality, Municipality.id == Action.municipality_id)
+        .join(Province, Province.id == Municipality.province_id)
+        .where(Action.registration_id.in_(active))
         .order_by(Action.starts_at, Action.id)
     )
     columns = [
@@ -143,23 +166,38 @@ def actions(edition: Edition, *, today: date) -> Table:
     ]
     rows = [
         [
-            a.id,
-            a.municipality.nis_code,
-            a.municipality.name_nl,
-            a.municipality.province.name_nl,
-            a.title,
-            a.type.value,
-            a.audience.value,
-            _local(a.starts_at),
-            _local(a.ends_at),
-            a.online,
-            a.location,
-            " ".join(str(link.sdg_number) for link in a.sdg_links),
-            a.expected_reach,
-            a.actual_reach,
-            a.is_public,
+            action_id,
+            nis,
+            name,
+            province,
+            title,
+            kind.value,
+            audience.value,
+            _local(starts),
+            _local(ends),
+            online,
+            location,
+            " ".join(sdgs.get(action_id, ())),
+            expected,
+            actual,
+            public,
         ]
-        for a in db.session.scalars(stmt).unique()
+        for (
+            action_id,
+            nis,
+            name,
+            province,
+            title,
+            kind,
+            audience,
+            starts,
+            ends,
+            online,
+            location,
+            expected,
+            actual,
+            public,
+        ) in db.session.execute(stmt)
     ]
     return Table("actions", columns, rows)
 
@@ -291,26 +329,33 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
-    """Typed cells, a frozen header, an autofilter and column widths."""
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = table.name
-    sheet.append([c.name for c in table.columns])
-    for row in table.rows:
-        sheet.append([_cell(v) for v in row])
+    """Typed cells, a frozen header, an autofilter and column widths (openpyxl's write-only
+    mode: it streams the rows, several times faster than building the sheet in memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.name)
     for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.kind is datetime:
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd hh:mm"
-        elif column.kind is date:
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=column.name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    formats = [
+        "yyyy-mm-dd hh:mm" if c.kind is datetime else "yyyy-mm-dd" if c.kind is date else None for c in table.columns
+    ]
+    dated = [i for i, fmt in enumerate(formats) if fmt]
+    for row in table.rows:
+        values = [_cell(v) for v in row]
+        for i in dated:
+            if values[i] is not None:
+                cell = WriteOnlyCell(sheet, value=values[i])
+                cell.number_format = formats[i]
+                values[i] = cell
+        sheet.append(values)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -339,8 +339,22 @@ def registered_on(edition: Edition, days: list[tuple[date, date | None]], *, day
 
 def cumulative(edition: Edition, days: list[tuple[date, date | None]], *, span: int) -> list[int]:
     """``registered_on`` for each day from ``span`` days before the week to the day before it:
-    index i is ``span - i`` days before the week."""
-    return [registered_on(edition, days, days_before=before) for before in range(span, 0, -1)]
+    index i is ``span - i`` days before the week. One pass over the registrations."""
+    first = edition.week_start - timedelta(days=span)
+    changes = [0] * (span + 1)  # index: days after ``first``
+    for start, end in days:
+        begin = max((start - first).days, 0)
+        if begin < span:
+            changes[begin] += 1
+            if end is not None:
+                stop = max((end - first).days, 0)
+                if stop < span:
+                    changes[stop] -= 1
+    counts, running = [], 0
+    for index in range(span):
+        running += changes[index]
+        counts.append(running)
+    return counts
 
 
 # Returning, first-time, dropped out --------------------------------------------------------------

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from html import escape
 from pathlib import Path
 
 GEOJSON = Path(__file__).resolve().parent.parent / "reference" / "data" / "flanders_municipalities.geojson"
@@ -92,3 +93,37 @@ def geometry() -> MapGeometry:
         shapes.append(Shape(props["nis_code"], props["name_nl"], "".join(parts), centre))
     shapes.sort(key=lambda shape: shape.name)
     return MapGeometry(WIDTH, height, tuple(shapes))
+
+
+@lru_cache(maxsize=32)
+def render_svg(statuses: tuple[str, ...], labels: tuple[tuple[str, str], ...], href: str, title: str) -> str:
+    """The map as SVG markup: one link per municipality (in ``geometry().shapes`` order, with
+    ``statuses`` in the same order), named by its name and status label, to ``href`` followed
+    by its NIS code. Cached: a map is drawn again only when a status changes."""
+    g = geometry()
+    names = dict(labels)
+    parts = [f'<svg viewBox="0 0 {g.width} {g.height}" role="group" aria-label="{escape(title)}" class="map-svg">']
+    for shape, status in zip(g.shapes, statuses, strict=True):
+        name = escape(f"{shape.name}: {names[status]}")
+        parts.append(
+            f'<a href="{escape(href + shape.nis_code)}" class="map-link"><title>{name}</title>'
+            f'<path d="{shape.path}" class="map-shape status-{escape(status)}" aria-label="{name}"/></a>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class MapView:
+    svg: str
+    counts: dict[str, int]
+
+
+def participation_map(statuses: dict[str, str], legend: dict[str, str], *, href: str, title: str) -> MapView:
+    """The map for ``statuses`` by NIS code (missing: the legend's first status), with a count
+    per status for the legend."""
+    default = next(iter(legend))
+    ordered = tuple(statuses.get(shape.nis_code, default) for shape in geometry().shapes)
+    counts = {status: ordered.count(status) for status in legend}
+    labels = tuple((status, str(label)) for status, label in legend.items())
+    return MapView(render_svg(ordered, labels, href, str(title)), counts)

@@ -35,17 +35,14 @@ def previous_edition(edition: Edition) -> Edition | None:
 # Snapshots and the timeline -------------------------------------------------------------------
 
 
+SNAPSHOT_FIGURES = ("registered", "heroes", "actions", "heroes_complete_consent", "kits_downloaded")
+
+
 def take_snapshot(edition: Edition, *, today: date, key: figures.KeyFigures | None = None) -> None:
     """Record (or refresh) today's key figures of the edition, in one statement."""
     key = key or figures.key_figures(edition, None, today=today)
-    values = {
-        "registered": key.registered,
-        "heroes": key.heroes,
-        "actions": key.actions,
-        "heroes_complete_consent": key.heroes_complete_consent,
-        "kits_downloaded": key.kits_downloaded,
-        "taken_at": utcnow(),
-    }
+    values: dict[str, object] = {name: getattr(key, name) for name in SNAPSHOT_FIGURES}
+    values["taken_at"] = utcnow()
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(DailySnapshot).values(edition_id=edition.id, day=today, **values)
     db.session.execute(
@@ -58,6 +55,7 @@ class Timeline:
     days_before: list[int]  # TIMELINE_DAYS … 1
     current: list[int | None]  # None for days still to come
     previous: list[int] | None
+    today_snapshot: tuple[int, ...] | None = None  # SNAPSHOT_FIGURES of today's snapshot, if taken
 
 
 def timeline(
@@ -69,11 +67,13 @@ def timeline(
 ) -> Timeline:
     """Registered municipalities by day before the week: the snapshot of a day where one was
     taken, else counted back from the registrations' dates (for days before the platform)."""
-    snapshots = dict(
-        db.session.execute(
-            sa.select(DailySnapshot.day, DailySnapshot.registered).where(DailySnapshot.edition_id == edition.id)
-        ).all()
-    )
+    rows = db.session.execute(
+        sa.select(DailySnapshot.day, *(getattr(DailySnapshot, name) for name in SNAPSHOT_FIGURES)).where(
+            DailySnapshot.edition_id == edition.id
+        )
+    ).all()
+    snapshots = {row[0]: row[1] for row in rows}
+    today_snapshot = next((tuple(row[1:]) for row in rows if row[0] == today), None)
     editions = [edition] + ([previous] if previous is not None else [])
     days = days if days is not None else figures.registration_days_of(editions)
     counted = figures.cumulative(edition, days[edition.id], span=TIMELINE_DAYS)
@@ -83,7 +83,7 @@ def timeline(
         day = edition.week_start - timedelta(days=before)
         current.append(None if day > today else snapshots.get(day, count))
     earlier = figures.cumulative(previous, days[previous.id], span=TIMELINE_DAYS) if previous is not None else None
-    return Timeline(befores, current, earlier)
+    return Timeline(befores, current, earlier, today_snapshot)
 
 
 # The dashboard ------------------------------------------------------------------------------
@@ -145,6 +145,11 @@ def map_statuses(edition: Edition | None, *, today: date) -> dict[int, MapStatus
         else:
             statuses[row.municipality_id] = MapStatus.REGISTERED
     return statuses
+
+
+def nis_codes() -> dict[int, str]:
+    """NIS code by municipality id."""
+    return dict(db.session.execute(sa.select(Municipality.id, Municipality.nis_code)).all())
 
 
 def municipalities_by_nis() -> dict[str, Municipality]:

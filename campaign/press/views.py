@@ -17,7 +17,7 @@ from campaign.core.pagination import page_number
 from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.heroes import services as hero_services
-from campaign.monitoring.map import geometry
+from campaign.monitoring.map import participation_map
 from campaign.press import services
 from campaign.press.forms import ParticipantFilterForm, PracticeBankForm
 from campaign.reference.models import Municipality, Sdg
@@ -47,20 +47,14 @@ def participants() -> str:
     province_id = form.province.data if not form.province.errors else None
     rows = services.participants(edition, province_id=province_id or None)
     everyone = rows if not province_id else services.participants(edition, province_id=None)
-    taking_part = {row.municipality.nis_code for row in everyone}
-    return render_template(
-        "press/participants.html",
-        edition=edition,
-        rows=rows,
-        form=form,
-        geometry=geometry(),
-        statuses={
-            shape.nis_code: "registered" if shape.nis_code in taking_part else "not-registered"
-            for shape in geometry().shapes
-        },
-        legend={"not-registered": _("Not taking part (yet)"), "registered": _("Taking part")},
-        link=lambda nis: url_for("public.municipality", nis_code=nis),
+    legend = {"not-registered": _("Not taking part (yet)"), "registered": _("Taking part")}
+    view = participation_map(
+        {row.municipality.nis_code: "registered" for row in everyone},
+        legend,
+        href=url_for("public.municipality", nis_code="00000")[:-5],
+        title=_("Map of the Flemish municipalities: which take part"),
     )
+    return render_template("press/participants.html", edition=edition, rows=rows, form=form, view=view, legend=legend)
 
 
 @bp.route("/gemeente/<nis_code>")

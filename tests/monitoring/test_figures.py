@@ -234,6 +234,11 @@ def test_dashboard_takes_todays_snapshot(client, auth, team_user, campaign, edit
     client.get("/team/dashboard")
     snapshot = db.session.scalar(sa.select(DailySnapshot).where(DailySnapshot.edition_id == edition.id))
     assert snapshot is not None and snapshot.day == TODAY and snapshot.registered == 3
+    factories.make_registration(edition, "12002")  # a change: the next view refreshes the snapshot
+    client.get("/team/dashboard")
+    db.session.expire_all()
+    snapshots = db.session.scalars(sa.select(DailySnapshot).where(DailySnapshot.edition_id == edition.id)).all()
+    assert [(s.day, s.registered) for s in snapshots] == [(TODAY, 4)]
 
 
 def test_map_page_links_every_municipality(client, auth, team_user, campaign):
@@ -269,3 +274,21 @@ def test_municipality_detail_shows_history_across_the_merger(client, auth, team_
     assert "Kruibeke" in html
     assert "2024" in html and "2025" in html
     assert client.get("/team/municipalities/99999").status_code == 404
+
+
+def test_cumulative_counts_agree_with_counting_each_day():
+    """The one-pass timeline gives, for every day, what counting that day's registrations gives."""
+    import random
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    edition = SimpleNamespace(week_start=date(2025, 9, 18))
+    rng = random.Random(2025)
+    for _ in range(100):
+        days = []
+        for _ in range(rng.randint(0, 30)):
+            start = date(2025, 1, 1) + timedelta(days=rng.randint(0, 300))
+            days.append((start, None if rng.random() < 0.7 else start + timedelta(days=rng.randint(0, 90))))
+        span = rng.choice([1, 30, 150, 300])
+        expected = [figures.registered_on(edition, days, days_before=b) for b in range(span, 0, -1)]
+        assert figures.cumulative(edition, days, span=span) == expected
