@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from campaign.actions.models import Action, ActionSdg
 from campaign.editions.models import Edition
 from campaign.extensions import db
-from campaign.heroes.models import Consent, Hero
+from campaign.heroes.models import Consent, Hero, hero_sdg
 from campaign.monitoring import figures, services
 from campaign.reference.models import Municipality, Province
 from campaign.registrations.models import Registration, RegistrationStatus
@@ -63,13 +63,26 @@ def _local(moment: datetime | None) -> datetime | None:
 
 def registrations(edition: Edition, *, today: date) -> Table:
     progress = {row.registration_id: row for row in figures.progress(edition, today=today)}
-    rows = db.session.execute(
-        sa.select(Registration, Municipality)
+    stmt = (
+        sa.select(
+            Registration.id,
+            Municipality.nis_code,
+            Municipality.name_nl,
+            Province.name_nl,
+            Registration.status,
+            Registration.track,
+            Registration.registered_at,
+            Registration.contact_name,
+            Registration.contact_email,
+            Registration.contact_phone,
+            Registration.heroes_planned,
+            Registration.flag_photo_id,
+        )
         .join(Municipality, Municipality.id == Registration.municipality_id)
+        .join(Province, Province.id == Municipality.province_id)
         .where(Registration.edition_id == edition.id)
-        .options(sa.orm.joinedload(Registration.municipality).joinedload(Municipality.province))
         .order_by(Municipality.name_nl)
-    ).all()
+    )
     columns = [
         Column("nis_code", str, 9),
         Column("gemeente", str, 28),
@@ -89,25 +102,38 @@ def registrations(edition: Edition, *, today: date) -> Table:
         Column("volgende_stap", str, 14),
     ]
     table = []
-    for registration, municipality in rows:
-        p = progress.get(registration.id)
+    for (
+        rid,
+        nis,
+        name,
+        province,
+        status,
+        track,
+        registered_at,
+        contact,
+        email,
+        phone,
+        planned,
+        flag,
+    ) in db.session.execute(stmt):
+        p = progress.get(rid)
         table.append(
             [
-                municipality.nis_code,
-                municipality.name_nl,
-                municipality.province.name_nl,
-                "actief" if registration.status == RegistrationStatus.ACTIVE else "ingetrokken",
-                registration.track.value,
-                _local(registration.registered_at),
-                registration.contact_name,
-                registration.contact_email,
-                registration.contact_phone,
-                registration.heroes_planned,
+                nis,
+                name,
+                province,
+                "actief" if status == RegistrationStatus.ACTIVE else "ingetrokken",
+                track.value,
+                _local(registered_at),
+                contact,
+                email,
+                phone,
+                planned,
                 p.heroes if p else 0,
                 p.heroes_complete if p else 0,
                 p.actions if p else 0,
                 p.downloaded if p else False,
-                registration.flag_photo_id is not None,
+                flag is not None,
                 (p.next_step or "") if p else "",
             ]
         )
@@ -204,17 +230,36 @@ def actions(edition: Edition, *, today: date) -> Table:
 
 def heroes(edition: Edition, *, today: date) -> Table:
     """Heroes whose consent is valid today, with their scopes; the others are left out."""
-    stmt = (
-        sa.select(Hero)
+    valid = sa.and_(figures.active_in(edition.id), Consent.withdrawn_at.is_(None), Consent.expires_on >= today)
+    sdgs: dict[int, list[str]] = {}
+    for hero_id, number in db.session.execute(
+        sa.select(hero_sdg.c.hero_id, hero_sdg.c.sdg_number)
+        .join(Hero, Hero.id == hero_sdg.c.hero_id)
         .join(Registration, Registration.id == Hero.registration_id)
         .join(Consent, Consent.hero_id == Hero.id)
-        .where(figures.active_in(edition.id), Consent.withdrawn_at.is_(None), Consent.expires_on >= today)
-        .options(
-            sa.orm.joinedload(Hero.municipality).joinedload(Municipality.province),
-            sa.orm.contains_eager(Hero.consent),
-            sa.orm.selectinload(Hero.sdgs),
+        .where(valid)
+        .order_by(hero_sdg.c.hero_id, hero_sdg.c.sdg_number)
+    ):
+        sdgs.setdefault(hero_id, []).append(str(number))
+    stmt = (
+        sa.select(
+            Hero.id,
+            Municipality.nis_code,
+            Municipality.name_nl,
+            Hero.name,
+            Hero.role,
+            Hero.quote,
+            Consent.web,
+            Consent.print,
+            Consent.social,
+            Consent.press,
+            Consent.expires_on,
         )
-        .order_by(Hero.municipality_id, Hero.name)
+        .join(Registration, Registration.id == Hero.registration_id)
+        .join(Consent, Consent.hero_id == Hero.id)
+        .join(Municipality, Municipality.id == Hero.municipality_id)
+        .where(valid)
+        .order_by(Municipality.name_nl, Hero.name, Hero.id)
     )
     columns = [
         Column("id", int, 7),
@@ -231,21 +276,8 @@ def heroes(edition: Edition, *, today: date) -> Table:
         Column("toestemming_tot", date, 12),
     ]
     rows = [
-        [
-            h.id,
-            h.municipality.nis_code,
-            h.municipality.name_nl,
-            h.name,
-            h.role,
-            h.quote,
-            " ".join(str(s.number) for s in h.sdgs),
-            h.consent.web,
-            h.consent.print,
-            h.consent.social,
-            h.consent.press,
-            h.consent.expires_on,
-        ]
-        for h in db.session.scalars(stmt).unique()
+        [hero_id, nis, name, hero, role, quote, " ".join(sdgs.get(hero_id, ())), web, printed, social, press, until]
+        for hero_id, nis, name, hero, role, quote, web, printed, social, press, until in db.session.execute(stmt)
     ]
     return Table("heroes", columns, rows)
 
@@ -375,7 +407,7 @@ def to_json(table: Table) -> bytes:
 
     names = [c.name for c in table.columns]
     rows = [{name: plain(value) for name, value in zip(names, row, strict=True)} for row in table.rows]
-    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}

@@ -160,8 +160,23 @@ def municipalities_by_nis() -> dict[str, Municipality]:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A municipality as the lists show it."""
+
+    nis_code: str
+    name: str
+    province_nl: str
+    province_en: str
+
+    def province(self, locale: str) -> str:
+        return self.province_en if locale == "en" else self.province_nl
+
+
+@dataclass(frozen=True)
 class Gap:
-    registration: Registration
+    municipality: Place
+    contact_name: str
+    contact_email: str
     step: str
     deadline: date | None
     days_left: int | None
@@ -179,35 +194,46 @@ def step_deadlines(edition: Edition) -> dict[str, date]:
     }
 
 
+_PLACE = (Municipality.nis_code, Municipality.name_nl, Province.name_nl, Province.name_en)
+
+
 def gaps(edition: Edition, *, today: date, province_id: int | None = None, step: str | None = None) -> list[Gap]:
     """Active registrations that have not completed every step, most urgent first."""
     rows = {row.registration_id: row for row in figures.progress(edition, today=today) if row.next_step}
     if not rows:
         return []
     stmt = (
-        sa.select(Registration)
+        sa.select(Registration.id, Registration.contact_name, Registration.contact_email, *_PLACE)
         .join(Municipality, Municipality.id == Registration.municipality_id)
+        .join(Province, Province.id == Municipality.province_id)
         .where(Registration.id.in_(rows))
-        .options(sa.orm.contains_eager(Registration.municipality).joinedload(Municipality.province))
     )
     if province_id:
         stmt = stmt.where(Municipality.province_id == province_id)
     deadlines = step_deadlines(edition)
     result = []
-    for registration in db.session.scalars(stmt):
-        row = rows[registration.id]
+    for rid, contact_name, contact_email, *place in db.session.execute(stmt):
+        row = rows[rid]
         if step and row.next_step != step:
             continue
         deadline = deadlines[row.next_step]
-        result.append(Gap(registration, row.next_step, deadline, (deadline - today).days, row.last_activity))
-    return sorted(
-        result, key=lambda g: (g.days_left if g.days_left is not None else 10**6, g.registration.municipality.name_nl)
-    )
+        result.append(
+            Gap(
+                Place(*place),
+                contact_name,
+                contact_email,
+                row.next_step,
+                deadline,
+                (deadline - today).days,
+                row.last_activity,
+            )
+        )
+    return sorted(result, key=lambda g: (g.days_left if g.days_left is not None else 10**6, g.municipality.name))
 
 
 @dataclass(frozen=True)
 class Absent:
-    municipality: Municipality
+    municipality: Place
     editions_before: int
 
 
@@ -215,16 +241,15 @@ def not_registered(edition: Edition, *, province_id: int | None = None) -> list[
     """Municipalities without an active registration, those that took part most often first."""
     registered = sa.select(Registration.municipality_id).where(figures.active_in(edition.id))
     stmt = (
-        sa.select(Municipality)
+        sa.select(Municipality.id, *_PLACE)
         .join(Province, Province.id == Municipality.province_id)
         .where(Municipality.id.not_in(registered))
-        .options(sa.orm.contains_eager(Municipality.province))
     )
     if province_id:
         stmt = stmt.where(Municipality.province_id == province_id)
     counts = figures.participation_counts(edition.year)
-    absent = [Absent(m, counts.get(m.id, 0)) for m in db.session.scalars(stmt)]
-    return sorted(absent, key=lambda a: (-a.editions_before, a.municipality.name_nl))
+    absent = [Absent(Place(*place), counts.get(mid, 0)) for mid, *place in db.session.execute(stmt)]
+    return sorted(absent, key=lambda a: (-a.editions_before, a.municipality.name))
 
 
 # A municipality for the team ------------------------------------------------------------------

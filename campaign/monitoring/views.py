@@ -165,6 +165,7 @@ def gaps() -> str:
         gaps=gap_rows,
         deadlines={g.deadline: format_date(g.deadline, "d MMMM yyyy") for g in gap_rows if g.deadline},
         moment=_numeric_moment,
+        detail_href=url_for("monitoring.municipality", nis_code="00000")[:-5],
         absent=services.not_registered(edition, province_id=province),
         provinces=registration_services.provinces(),
         province=province,
@@ -197,17 +198,17 @@ def gaps_csv() -> Response:
         ]
     )
     for gap in services.gaps(edition, today=today, province_id=province, step=step):
-        r = gap.registration
+        m = gap.municipality
         writer.writerow(
             [
-                r.municipality.nis_code,
-                r.municipality.name_nl,
-                r.municipality.province.name_nl,
+                m.nis_code,
+                m.name,
+                m.province_nl,
                 gap.step,
                 gap.deadline.isoformat() if gap.deadline else "",
                 gap.days_left if gap.days_left is not None else "",
-                r.contact_name,
-                r.contact_email,
+                gap.contact_name,
+                gap.contact_email,
                 gap.last_activity.isoformat(timespec="minutes") if gap.last_activity else "",
             ]
         )
@@ -215,7 +216,7 @@ def gaps_csv() -> Response:
     writer.writerow(["nis_code", "gemeente", "provincie", "niet_ingeschreven", "eerdere_edities"])
     for absent in services.not_registered(edition, province_id=province):
         m = absent.municipality
-        writer.writerow([m.nis_code, m.name_nl, m.province.name_nl, "ja", absent.editions_before])
+        writer.writerow([m.nis_code, m.name, m.province_nl, "ja", absent.editions_before])
     return Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",
