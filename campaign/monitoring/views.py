@@ -163,14 +163,14 @@ def gaps() -> str:
         edition=edition,
         editions=editions,
         gaps=gap_rows,
-        deadlines={g.deadline: format_date(g.deadline, "d MMMM yyyy") for g in gap_rows if g.deadline},
+        deadlines={day: format_date(day, "d MMMM yyyy") for day in {g.deadline for g in gap_rows if g.deadline}},
         moment=_numeric_moment,
         detail_href=url_for("monitoring.municipality", nis_code="00000")[:-5],
         absent=services.not_registered(edition, province_id=province),
         provinces=registration_services.provinces(),
         province=province,
         step=step,
-        step_titles=STEP_TITLES,
+        step_titles={key: str(title) for key, title in STEP_TITLES.items()},  # once, not per row
         steps=figures.FUNNEL_STEPS,
     )
 
