@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import url_for
+from flask import request, url_for
 from werkzeug.routing import IntegerConverter, Map
 
 
@@ -24,3 +24,10 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+def query_id(name: str) -> int | None:
+    """A positive database id from the query string, or None for anything else (text, zero,
+    or a number too large for an integer column)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= 2**31 - 1 else None

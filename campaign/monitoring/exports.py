@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -324,6 +325,47 @@ def sdgs(edition: Edition, *, today: date) -> Table:
     return Table("sdgs", columns, rows)
 
 
+STEP_WORDS = {"hero": "helden", "consent": "toestemming", "kit": "kit", "flag": "vlagfoto"}
+
+
+def gap_list(gaps: list[services.Gap], absent: list[services.Absent]) -> Table:
+    """The gap list: stuck registrations, then the municipalities not registered yet."""
+    columns = [
+        Column("nis_code", str, 9),
+        Column("gemeente", str, 28),
+        Column("provincie", str, 16),
+        Column("stap", str, 18),
+        Column("deadline", date, 12),
+        Column("dagen_tot_deadline", int, 10),
+        Column("contactpersoon", str, 24),
+        Column("email", str, 30),
+        Column("laatste_activiteit", datetime, 18),
+        Column("eerdere_edities", int, 9),
+    ]
+    rows: list[list[object]] = [
+        [
+            g.municipality.nis_code,
+            g.municipality.name,
+            g.municipality.province_nl,
+            STEP_WORDS.get(g.step, g.step),
+            g.deadline,
+            g.days_left,
+            g.contact_name,
+            g.contact_email,
+            _local(g.last_activity),
+            None,
+        ]
+        for g in gaps
+    ]
+    rows += [
+        [a.municipality.nis_code, a.municipality.name, a.municipality.province_nl, "niet ingeschreven"]
+        + [None] * 5
+        + [a.editions_before]
+        for a in absent
+    ]
+    return Table("opvolglijst", columns, rows)
+
+
 EXPORTS: dict[str, Callable[..., Table]] = {
     "registrations": registrations,
     "actions": actions,
@@ -336,6 +378,11 @@ EXPORTS: dict[str, Callable[..., Table]] = {
 # The formats -------------------------------------------------------------------------------
 
 
+# A cell Excel would read as a formula: "=", "@", a tab or CR first, or "+"/"-" followed by
+# anything but a number or a phone number (so "+32 9 123 45 67" stays as it is).
+_FORMULA = re.compile(r"[=@\t\r]|[+-](?![0-9 ./()-]*$)")
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -345,7 +392,7 @@ def _text(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and _FORMULA.match(value):
         return "'" + value  # never a formula in Excel
     return str(value)
 
@@ -381,7 +428,7 @@ def to_xlsx(table: Table) -> bytes:
     ]
     dated = [i for i, fmt in enumerate(formats) if fmt]
     for row in table.rows:
-        values = [_cell(v) for v in row]
+        values = [_cell(sheet, v) for v in row]
         for i in dated:
             if values[i] is not None:
                 cell = WriteOnlyCell(sheet, value=values[i])
@@ -393,9 +440,11 @@ def to_xlsx(table: Table) -> bytes:
     return out.getvalue()
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] == "=":
-        return "'" + value  # a text cell, never a formula
+def _cell(sheet, value: object) -> object:
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # text as it is, never a formula
+        return cell
     return value
 
 

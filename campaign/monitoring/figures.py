@@ -92,7 +92,8 @@ def key_figures(
     same_day = None
     if previous is not None:
         days = registration_days(previous) if previous_days is None else previous_days
-        same_day = registered_on(previous, days, days_before=days_before_week(edition, today))
+        # For an edition whose week is over, compare with the previous edition's final count.
+        same_day = registered_on(previous, days, days_before=max(days_before_week(edition, today), 0))
     return KeyFigures(
         registered=len(rows),
         previous_same_day=same_day,

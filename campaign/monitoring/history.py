@@ -2,9 +2,11 @@
 
 The file has a header row with at least ``jaar`` (or ``year``) and ``nis_code``, and may have
 ``ingeschreven_op`` (a date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``). Fields are separated by ``;`` or
-``,``; UTF-8, with or without a byte-order mark. A NIS code of 2019–2024 is mapped onto its
-2025 successor and kept as the former municipality that took part, so an old and a new code of
-one merged municipality in the same year are one participation.
+``,``; UTF-8, with or without a byte-order mark. Without ``ingeschreven_op`` a participation
+counts as registered from 1 January of its year (so it shows in any day's comparison). A NIS
+code of 2019–2024 is mapped onto its 2025 successor and kept as the former municipality that
+took part, so an old and a new code of one merged municipality in the same year are one
+participation.
 
 Every row is checked first; only a file without errors is imported, in one transaction: all
 rows or none. A missing earlier edition is created with the usual dates.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -92,13 +95,18 @@ def parse(data: bytes, *, before_year: int) -> tuple[list[Participation], list[R
     found: dict[tuple[int, int], Participation] = {}
     seen_codes: dict[tuple[int, str], int] = {}
     errors: list[RowError] = []
-    for row in reader:
-        line = reader.line_num
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error:  # a field over csv's size limit, say
+        return [], [RowError(reader.line_num + 1, str(_l("This line cannot be read as CSV.")))]
+    for line, row in rows:
         raw_year = (row.get(year_key) or "").strip()
         nis = (row.get("nis_code") or "").strip()
         if not raw_year and not nis:
             continue  # an empty line
-        if not raw_year.isdigit() or not FIRST_YEAR <= int(raw_year) < before_year:
+        if not re.fullmatch(r"[0-9]{4}", raw_year) or not FIRST_YEAR <= int(raw_year) < before_year:
             errors.append(RowError(line, str(_l("'%(value)s' is not a year of an earlier edition.", value=raw_year))))
             continue
         year = int(raw_year)
@@ -170,7 +178,7 @@ def import_history(data: bytes, *, before_year: int) -> ImportResult:
     db.session.flush()
     for p in participations:
         edition = editions[p.year]
-        day = p.registered_on or edition.registration_deadline
+        day = p.registered_on or date(p.year, 1, 1)  # without a date: registered all year
         registration = Registration(
             edition=edition,
             municipality=p.municipality,

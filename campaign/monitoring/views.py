@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
@@ -16,6 +13,7 @@ from campaign.core import clock
 from campaign.core.auth import team_required
 from campaign.core.forms import read_upload
 from campaign.core.pagination import page_number
+from campaign.core.urls import query_id
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
@@ -52,7 +50,7 @@ def _edition() -> tuple[Edition, list[Edition]]:
     editions = edition_services.all_editions()
     if not editions:
         abort(404)
-    year = request.args.get("edition", type=int)
+    year = query_id("edition")
     chosen = next((e for e in editions if e.year == year), None)
     return chosen or next((e for e in editions if e.is_current), editions[0]), editions
 
@@ -146,7 +144,7 @@ def _numeric_moment(moment) -> str:
 
 
 def _gap_filters() -> tuple[int | None, str | None]:
-    province = request.args.get("province", type=int) or None
+    province = query_id("province")
     step = request.args.get("step") or None
     return province, step if step in figures.FUNNEL_STEPS else None
 
@@ -180,47 +178,14 @@ def gaps() -> str:
 def gaps_csv() -> Response:
     edition, _editions = _edition()
     province, step = _gap_filters()
-    today = _today()
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel on a Belgian system: UTF-8 with a BOM, ";" between fields
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            "nis_code",
-            "gemeente",
-            "provincie",
-            "stap",
-            "deadline",
-            "dagen_over",
-            "contact",
-            "email",
-            "laatste_activiteit",
-        ]
+    table = exports.gap_list(
+        services.gaps(edition, today=_today(), province_id=province, step=step),
+        [] if step else services.not_registered(edition, province_id=province),
     )
-    for gap in services.gaps(edition, today=today, province_id=province, step=step):
-        m = gap.municipality
-        writer.writerow(
-            [
-                m.nis_code,
-                m.name,
-                m.province_nl,
-                gap.step,
-                gap.deadline.isoformat() if gap.deadline else "",
-                gap.days_left if gap.days_left is not None else "",
-                gap.contact_name,
-                gap.contact_email,
-                gap.last_activity.isoformat(timespec="minutes") if gap.last_activity else "",
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(["nis_code", "gemeente", "provincie", "niet_ingeschreven", "eerdere_edities"])
-    for absent in services.not_registered(edition, province_id=province):
-        m = absent.municipality
-        writer.writerow([m.nis_code, m.name, m.province_nl, "ja", absent.editions_before])
     return Response(
-        out.getvalue().encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="achterstand-{edition.year}.csv"'},
+        exports.to_csv(table),
+        mimetype=exports.MIME["csv"],
+        headers={"Content-Disposition": f'attachment; filename="opvolglijst-{edition.year}.csv"'},
     )
 
 
@@ -314,7 +279,7 @@ AUDIT_ACTIONS = {"create": _l("created"), "update": _l("changed"), "delete": _l(
 @team_required
 def audit_log() -> str:
     municipality = request.args.get("municipality", "").strip()[:5]
-    user_id = request.args.get("user", type=int) or None
+    user_id = query_id("user")
     entity = request.args.get("type") if request.args.get("type") in AUDIT_TYPES else None
     page = services.audit_entries(
         nis_code=municipality or None, user_id=user_id, entity=entity, page=page_number(request.args.get("page"))

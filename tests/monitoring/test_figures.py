@@ -264,8 +264,13 @@ def test_gap_list_csv_opens_in_excel(client, auth, team_user, campaign):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["nis_code", "gemeente", "provincie", "stap"]
-    assert rows[1][:4] == ["44021", "Gent", "Oost-Vlaanderen", "consent"]
+    assert rows[1][:4] == ["44021", "Gent", "Oost-Vlaanderen", "toestemming"]
     assert rows[1][7] == "contact@44021.example"
+    # Without a step filter, the municipalities not registered yet follow.
+    everything = list(
+        csv.reader(io.StringIO(client.get("/team/gaps.csv").get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert sum(1 for row in everything if row[3] == "niet ingeschreven") == 285 - 3
 
 
 def test_municipality_detail_shows_history_across_the_merger(client, auth, team_user, campaign):
@@ -292,3 +297,19 @@ def test_cumulative_counts_agree_with_counting_each_day():
         span = rng.choice([1, 30, 150, 300])
         expected = [figures.registered_on(edition, days, days_before=b) for b in range(span, 0, -1)]
         assert figures.cumulative(edition, days, span=span) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/team/gaps?province=99999999999999999999",
+        "/team/gaps.csv?province=-4&step=nonsense",
+        "/team/audit?user=99999999999999999999&municipality=xyz&type=hero",
+        "/team/dashboard?edition=99999999999999999999",
+        "/team/map?edition=abc",
+        "/team/exports/actions.csv?edition=0",
+    ],
+)
+def test_odd_query_strings_are_ignored_not_errors(client, auth, team_user, campaign, url):
+    auth.login(team_user)
+    assert client.get(url).status_code == 200

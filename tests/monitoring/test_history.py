@@ -46,11 +46,12 @@ def test_every_bad_row_gets_an_error_and_nothing_is_imported(edition):
         "2031,44021\n"  # not an earlier edition
         "2022,11002\n"  # already recorded
         "twintig,44021\n"
+        "²⁰²⁴,44021\n"  # digits, but not ASCII ones
     ).encode()
     result = history.import_history(data, before_year=2025)
     assert result.imported == 0
     messages = {error.line: error.message for error in result.errors}
-    assert set(messages) == {3, 4, 5, 6, 7}
+    assert set(messages) == {3, 4, 5, 6, 7, 8}
     assert "99999" in messages[3]
     assert "twee keer" in messages[4] or "twice" in messages[4]
     assert "2031" in messages[5] and "twintig" in messages[7]
@@ -90,3 +91,9 @@ def test_team_page_and_cli(client, auth, team_user, officer, edition, runner, tm
     assert result.exit_code == 0 and "1 participations imported" in result.output
     again = runner.invoke(args=["import", "history", str(path)])
     assert again.exit_code != 0 and "Gent" in again.output
+
+
+def test_an_unreadable_line_is_an_error_not_a_crash(edition):
+    data = b"jaar;nis_code\n2024;" + b"x" * 200_000 + b"\n"
+    result = history.import_history(data, before_year=2025)
+    assert result.imported == 0 and result.errors and result.errors[0].line == 2
