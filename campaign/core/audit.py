@@ -1,8 +1,11 @@
 """The audit log: who created, changed or deleted what, and when.
 
 A model takes part by naming its type in ``__audit__`` (registration, action, hero, consent,
-user, edition); its ``municipality_id`` (a column or a property) files the entry under a
-municipality, and its title, name, e-mail address or year labels it. After every flush
+user, edition); its ``municipality_id`` (or that of the object it belongs to, such as a
+consent's hero) files the entry under a municipality, and an action's title or an edition's
+year labels it. Entries name people only by id, so the log keeps no personal data after a
+hero or user is gone. Not seen: bulk ``UPDATE``/``DELETE`` statements and rows the database
+deletes by ``ON DELETE CASCADE``; the services change audited rows one object at a time. After every flush
 the session's new, changed and deleted objects of those models are written to ``audit_entry``
 in the same transaction, so an entry exists exactly when the change does. The entry names the
 changed fields, never their values: the log holds no more personal data than needed.
@@ -24,7 +27,7 @@ from campaign.core.db import UTCDateTime, utcnow
 from campaign.extensions import db
 
 IGNORED = {"created_at", "updated_at", "last_login_at"}
-LABELS = ("title", "name", "email", "year")
+LABELS = ("title", "year")  # an action's title, an edition's year: never a person's name or address
 _actor: ContextVar[int | None] = ContextVar("audit_actor", default=None)
 _provider: list[Callable[[], int | None]] = []
 
@@ -73,16 +76,22 @@ def _changed_fields(obj: object) -> list[str]:
         if state.attrs[attr.key].history.has_changes():
             fields.append("password" if attr.key == "password_hash" else attr.key)
     for rel in state.mapper.relationships:
-        if rel.secondary is not None and state.attrs[rel.key].history.has_changes():
-            fields.append(rel.key)  # many-to-many links such as a hero's SDGs
+        if rel.uselist and state.attrs[rel.key].history.has_changes():
+            fields.append(rel.key)  # collections such as a hero's SDGs or an action's SDG links
     return fields
 
 
 def _municipality_id(obj: object) -> int | None:
-    try:
-        return getattr(obj, "municipality_id", None)
-    except AttributeError:  # e.g. a consent whose hero is gone
-        return None
+    """The object's municipality, from a column or a relationship already in memory: a flush
+    is no place to load more."""
+    state = sa.inspect(obj)
+    if "municipality_id" in state.mapper.column_attrs:
+        return state.dict.get("municipality_id")
+    for parent in state.mapper.relationships:
+        owner = state.dict.get(parent.key)
+        if owner is not None and not parent.uselist and "municipality_id" in sa.inspect(owner).dict:
+            return sa.inspect(owner).dict["municipality_id"]  # a consent: its hero's municipality
+    return None
 
 
 def _row(obj: object, action: str, fields: list[str]) -> dict:
