@@ -107,7 +107,7 @@ def render_svg(statuses: tuple[str, ...], labels: tuple[tuple[str, str], ...], h
         name = escape(f"{shape.name}: {names[status]}")
         parts.append(
             f'<a href="{escape(href + shape.nis_code)}" class="map-link"><title>{name}</title>'
-            f'<path d="{shape.path}" class="map-shape status-{escape(status)}" aria-label="{name}"/></a>'
+            f'<path d="{shape.path}" class="map-shape status-{escape(status)}"/></a>'
         )
     parts.append("</svg>")
     return "".join(parts)

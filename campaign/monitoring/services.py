@@ -147,6 +147,10 @@ def map_statuses(edition: Edition | None, *, today: date) -> dict[int, MapStatus
     return statuses
 
 
+def municipality_names() -> dict[int, str]:
+    return dict(db.session.execute(sa.select(Municipality.id, Municipality.name_nl)).all())
+
+
 def nis_codes() -> dict[int, str]:
     """NIS code by municipality id."""
     return dict(db.session.execute(sa.select(Municipality.id, Municipality.nis_code)).all())

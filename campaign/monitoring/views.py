@@ -134,7 +134,20 @@ def participation_map() -> str:
         href=url_for("monitoring.municipality", nis_code="00000")[:-5],
         title=_("Map of the Flemish municipalities by participation status"),
     )
-    return render_template("monitoring/map.html", edition=edition, editions=editions, view=view, legend=legend)
+    names = services.municipality_names()
+    by_status: dict[str, list[tuple[str, str]]] = {}
+    for mid, nis in sorted(by_id.items(), key=lambda item: names[item[0]]):
+        status = statuses.get(mid, services.MapStatus.NOT_REGISTERED).value
+        by_status.setdefault(status, []).append((nis, names[mid]))
+    return render_template(
+        "monitoring/map.html",
+        edition=edition,
+        editions=editions,
+        view=view,
+        legend=legend,
+        by_status=by_status,
+        detail_href=url_for("monitoring.municipality", nis_code="00000")[:-5],
+    )
 
 
 def _numeric_moment(moment) -> str:
