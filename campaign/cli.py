@@ -191,8 +191,7 @@ def import_history(path: str) -> None:
     """Import earlier editions' participation from a CSV file (all rows or none)."""
     with open(path, "rb") as source:
         data = source.read()
-    current = edition_services.current_edition()
-    result = history.import_history(data, before_year=current.year if current else local_date(clock.now()).year)
+    result = history.import_history(data, before_year=history.first_open_year(local_date(clock.now())))
     if result.errors:
         db.session.rollback()
         for error in result.errors:

@@ -159,6 +159,13 @@ def parse(data: bytes, *, before_year: int) -> tuple[list[Participation], list[R
     return list(found.values()), errors
 
 
+def first_open_year(today: date) -> int:
+    """History is imported for the editions before this year: the current edition's, or this
+    calendar year's when there is no current edition."""
+    current = db.session.scalar(sa.select(Edition.year).where(Edition.is_current.is_(True)))
+    return current or today.year
+
+
 def import_history(data: bytes, *, before_year: int) -> ImportResult:
     """Check and import ``data``; on any error nothing is stored and the errors are returned.
     The caller commits."""

@@ -98,15 +98,15 @@ def geometry() -> MapGeometry:
 @lru_cache(maxsize=32)
 def render_svg(statuses: tuple[str, ...], labels: tuple[tuple[str, str], ...], href: str, title: str) -> str:
     """The map as SVG markup: one link per municipality (in ``geometry().shapes`` order, with
-    ``statuses`` in the same order), named by its name and status label, to ``href`` followed
-    by its NIS code. Cached: a map is drawn again only when a status changes."""
+    ``statuses`` in the same order), named by its name and status label, to ``href`` with its
+    NIS code in place of ``{nis}``. Cached: a map is drawn again only when a status changes."""
     g = geometry()
     names = dict(labels)
     parts = [f'<svg viewBox="0 0 {g.width} {g.height}" role="group" aria-label="{escape(title)}" class="map-svg">']
     for shape, status in zip(g.shapes, statuses, strict=True):
         name = escape(f"{shape.name}: {names[status]}")
         parts.append(
-            f'<a href="{escape(href + shape.nis_code)}" class="map-link"><title>{name}</title>'
+            f'<a href="{escape(href.replace("{nis}", shape.nis_code))}" class="map-link"><title>{name}</title>'
             f'<path d="{shape.path}" class="map-shape status-{escape(status)}"/></a>'
         )
     parts.append("</svg>")

@@ -10,15 +10,19 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.accounts.models import User
+from campaign.actions.models import Action
 from campaign.core.audit import AuditEntry
 from campaign.core.db import utcnow
 from campaign.core.pagination import Page, paginate
 from campaign.editions.models import Edition
 from campaign.extensions import db
+from campaign.heroes.models import Hero
 from campaign.monitoring import figures
 from campaign.monitoring.models import DailySnapshot
 from campaign.reference.models import Municipality, Province
 from campaign.registrations.models import Registration
+from campaign.stepplan import services as stepplan
 
 TIMELINE_DAYS = 150  # the timeline runs from this many days before the week (mid-April) to the day before
 
@@ -26,10 +30,6 @@ TIMELINE_DAYS = 150  # the timeline runs from this many days before the week (mi
 def previous_of(edition: Edition, editions: list[Edition]) -> Edition | None:
     """The edition before ``edition`` among ``editions``."""
     return max((e for e in editions if e.year < edition.year), key=lambda e: e.year, default=None)
-
-
-def previous_edition(edition: Edition) -> Edition | None:
-    return db.session.scalar(sa.select(Edition).where(Edition.year < edition.year).order_by(Edition.year.desc()))
 
 
 # Snapshots and the timeline -------------------------------------------------------------------
@@ -48,6 +48,16 @@ def take_snapshot(edition: Edition, *, today: date, key: figures.KeyFigures | No
     db.session.execute(
         statement.on_conflict_do_update(index_elements=[DailySnapshot.edition_id, DailySnapshot.day], set_=values)
     )
+
+
+def keep_snapshot(data: Dashboard, *, today: date) -> bool:
+    """Take today's snapshot of the current edition if its figures changed since the last one
+    (until the jobs process takes them daily). True when one was written; the caller commits."""
+    figures_now = tuple(getattr(data.key, name) for name in SNAPSHOT_FIGURES)
+    if not data.edition.is_current or data.timeline.today_snapshot == figures_now:
+        return False
+    take_snapshot(data.edition, today=today, key=data.key)
+    return True
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,10 @@ def nis_codes() -> dict[int, str]:
     return dict(db.session.execute(sa.select(Municipality.id, Municipality.nis_code)).all())
 
 
+def municipality_by_nis(nis_code: str) -> Municipality | None:
+    return db.session.scalar(sa.select(Municipality).where(Municipality.nis_code == nis_code))
+
+
 def municipalities_by_nis() -> dict[str, Municipality]:
     return {m.nis_code: m for m in db.session.scalars(sa.select(Municipality))}
 
@@ -187,17 +201,6 @@ class Gap:
     last_activity: datetime | None
 
 
-def step_deadlines(edition: Edition) -> dict[str, date]:
-    """The deadline of each step, as in the officer's step plan."""
-    return {
-        "registered": edition.registration_deadline,
-        "hero": edition.hero_deadline,
-        "consent": edition.hero_deadline,
-        "kit": edition.week_start - timedelta(days=1),
-        "flag": edition.week_end + timedelta(days=7),
-    }
-
-
 _PLACE = (Municipality.nis_code, Municipality.name_nl, Province.name_nl, Province.name_en)
 
 
@@ -214,7 +217,7 @@ def gaps(edition: Edition, *, today: date, province_id: int | None = None, step:
     )
     if province_id:
         stmt = stmt.where(Municipality.province_id == province_id)
-    deadlines = step_deadlines(edition)
+    deadlines = stepplan.deadlines(edition)
     result = []
     for rid, contact_name, contact_email, *place in db.session.execute(stmt):
         row = rows[rid]
@@ -262,19 +265,16 @@ def not_registered(edition: Edition, *, province_id: int | None = None) -> list[
 @dataclass(frozen=True)
 class MunicipalityDetail:
     municipality: Municipality
+    edition: Edition | None
     history: list[tuple[Edition, Registration | None]]  # every edition, newest first
-    officers: list
+    officers: list[User]
     current: Registration | None
     progress: figures.Progress | None
-    actions: list
-    heroes: list
+    actions: list[Action]
+    heroes: list[Hero]
 
 
 def municipality_detail(municipality: Municipality, edition: Edition | None, *, today: date) -> MunicipalityDetail:
-    from campaign.accounts.models import User
-    from campaign.actions.models import Action
-    from campaign.heroes.models import Hero
-
     registrations = {
         r.edition_id: r
         for r in db.session.scalars(sa.select(Registration).where(Registration.municipality_id == municipality.id))
@@ -286,6 +286,7 @@ def municipality_detail(municipality: Municipality, edition: Edition | None, *, 
         progress = next((p for p in figures.progress(edition, today=today) if p.registration_id == current.id), None)
     return MunicipalityDetail(
         municipality=municipality,
+        edition=edition,
         history=[(e, registrations.get(e.id)) for e in editions],
         officers=list(
             db.session.scalars(sa.select(User).where(User.municipality_id == municipality.id).order_by(User.name))
@@ -323,10 +324,8 @@ def audit_entries(*, nis_code: str | None, user_id: int | None, entity: str | No
     return paginate(stmt, page=page, per_page=50)
 
 
-def audit_users() -> list:
+def audit_users() -> list[User]:
     """The users who appear in the audit log, by name."""
-    from campaign.accounts.models import User
-
     return list(
         db.session.scalars(
             sa.select(User).where(User.id.in_(sa.select(AuditEntry.user_id).distinct())).order_by(User.name)

@@ -6,8 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 
 from campaign.core import clock
 from campaign.core.auth import team_required
@@ -18,6 +16,7 @@ from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.monitoring import charts, exports, figures, history, services
+from campaign.monitoring.forms import HistoryForm
 from campaign.monitoring.map import participation_map as participation_map_view
 from campaign.reference.models import PILLAR_NAMES_NL, Pillar
 from campaign.registrations import services as registration_services
@@ -53,6 +52,11 @@ def _edition() -> tuple[Edition, list[Edition]]:
     year = query_id("edition")
     chosen = next((e for e in editions if e.year == year), None)
     return chosen or next((e for e in editions if e.is_current), editions[0]), editions
+
+
+def _detail_href(edition: Edition) -> str:
+    """The address of a municipality's detail page for ``edition``, with "{nis}" for its code."""
+    return url_for("monitoring.municipality", nis_code="NISCODE", edition=edition.year).replace("NISCODE", "{nis}")
 
 
 def pillar_name(pillar: Pillar) -> str:
@@ -113,10 +117,7 @@ def dashboard() -> str:
             "timeline": timeline_chart,
         },
     )
-    figures_now = tuple(getattr(data.key, name) for name in services.SNAPSHOT_FIGURES)
-    if edition.is_current and data.timeline.today_snapshot != figures_now:
-        # A snapshot of today (until the jobs process takes them daily), written only on change.
-        services.take_snapshot(edition, today=today, key=data.key)
+    if services.keep_snapshot(data, today=today):
         db.session.commit()
     return page
 
@@ -131,7 +132,7 @@ def participation_map() -> str:
     view = participation_map_view(
         {by_id[mid]: status.value for mid, status in statuses.items()},
         legend,
-        href=url_for("monitoring.municipality", nis_code="00000")[:-5],
+        href=_detail_href(edition),
         title=_("Map of the Flemish municipalities by participation status"),
     )
     names = services.municipality_names()
@@ -146,7 +147,7 @@ def participation_map() -> str:
         view=view,
         legend=legend,
         by_status=by_status,
-        detail_href=url_for("monitoring.municipality", nis_code="00000")[:-5],
+        detail_href=_detail_href(edition),
     )
 
 
@@ -176,7 +177,7 @@ def gaps() -> str:
         gaps=gap_rows,
         deadlines={day: format_date(day, "d MMMM yyyy") for day in {g.deadline for g in gap_rows if g.deadline}},
         moment=_numeric_moment,
-        detail_href=url_for("monitoring.municipality", nis_code="00000")[:-5],
+        detail_href=_detail_href(edition),
         absent=services.not_registered(edition, province_id=province),
         provinces=registration_services.provinces(),
         province=province,
@@ -205,11 +206,12 @@ def gaps_csv() -> Response:
 @bp.route("/team/municipalities/<nis_code>")
 @team_required
 def municipality(nis_code: str) -> str:
-    found = services.municipalities_by_nis().get(nis_code[:5])
+    found = services.municipality_by_nis(nis_code[:5])
     if found is None:
         abort(404)
     today = _today()
-    detail = services.municipality_detail(found, edition_services.current_edition(), today=today)
+    edition, _editions = _edition()  # ?edition=YEAR, as on the map and the gap list
+    detail = services.municipality_detail(found, edition, today=today)
     return render_template(
         "monitoring/municipality.html", detail=detail, today=today, step_titles=STEP_TITLES, steps=figures.FUNNEL_STEPS
     )
@@ -247,10 +249,6 @@ def export_file(name: str, fmt: str) -> Response:
     )
 
 
-class HistoryForm(FlaskForm):
-    file = FileField(_l("CSV file with the columns jaar and nis_code"))
-
-
 @bp.route("/team/history", methods=["GET", "POST"])
 @team_required
 def history_import() -> str | Response:
@@ -261,9 +259,7 @@ def history_import() -> str | Response:
         if data is None:
             form.file.errors.append(_("Choose a CSV file."))
         else:
-            current = edition_services.current_edition()
-            before = current.year if current else _today().year
-            result = history.import_history(data, before_year=before)
+            result = history.import_history(data, before_year=history.first_open_year(_today()))
             if result.errors:
                 db.session.rollback()
             else:

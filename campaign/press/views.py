@@ -51,7 +51,7 @@ def participants() -> str:
     view = participation_map(
         {row.municipality.nis_code: "registered" for row in everyone},
         legend,
-        href=url_for("public.municipality", nis_code="00000")[:-5],
+        href=url_for("public.municipality", nis_code="NISCODE").replace("NISCODE", "{nis}"),
         title=_("Map of the Flemish municipalities: which take part"),
     )
     return render_template("press/participants.html", edition=edition, rows=rows, form=form, view=view, legend=legend)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from campaign.editions.models import Edition
 from campaign.heroes import services as hero_services
 from campaign.kits import services as kit_services
 from campaign.registrations.models import Registration, Track
@@ -52,9 +53,22 @@ TIPS = {
 }
 
 
+def deadlines(edition: Edition) -> dict[str, date]:
+    """The deadline of each step. The monitoring pages use the same ones."""
+    return {
+        "registered": edition.registration_deadline,
+        "hero": edition.hero_deadline,
+        "consent": edition.hero_deadline,
+        "kit": edition.week_start - timedelta(days=1),
+        "flag": edition.week_end + timedelta(days=7),
+        "evaluation": edition.evaluation_deadline,
+    }
+
+
 def step_plan(registration: Registration, *, today: date) -> list[Step]:
     """The six steps of the registration, each with its deadline and a tip for its track."""
     edition = registration.edition
+    due = deadlines(edition)
     track = registration.track
     heroes = hero_services.heroes_of(registration)
     complete = sum(1 for h in heroes if h.consent and h.consent.is_complete(today))
@@ -75,12 +89,12 @@ def step_plan(registration: Registration, *, today: date) -> list[Step]:
         )
 
     return [
-        step(1, "registered", done=registration.is_active, deadline=edition.registration_deadline),
+        step(1, "registered", done=registration.is_active, deadline=due["registered"]),
         step(
             2,
             "hero",
             done=bool(heroes),
-            deadline=edition.hero_deadline,
+            deadline=due["hero"],
             detail=str(
                 _l("%(count)d of %(planned)d heroes entered", count=len(heroes), planned=registration.heroes_planned)
             ),
@@ -89,13 +103,13 @@ def step_plan(registration: Registration, *, today: date) -> list[Step]:
             3,
             "consent",
             done=bool(heroes) and complete == len(heroes),
-            deadline=edition.hero_deadline,
+            deadline=due["consent"],
             detail=str(
                 _l("%(complete)d of %(count)d heroes with complete consent", complete=complete, count=len(heroes))
             ),
         ),
         # The kit itself comes with the kits feature; its download is already recorded.
-        step(4, "kit", done=downloaded is not None, deadline=edition.week_start - timedelta(days=1)),
-        step(5, "flag", done=registration.flag_photo_id is not None, deadline=edition.week_end + timedelta(days=7)),
-        step(6, "evaluation", done=False, deadline=edition.evaluation_deadline, available=False),
+        step(4, "kit", done=downloaded is not None, deadline=due["kit"]),
+        step(5, "flag", done=registration.flag_photo_id is not None, deadline=due["flag"]),
+        step(6, "evaluation", done=False, deadline=due["evaluation"], available=False),
     ]

@@ -17,7 +17,7 @@ from campaign.monitoring import figures, services
 from campaign.monitoring.map import geometry
 from campaign.monitoring.models import DailySnapshot
 from campaign.reference.models import FormerMunicipality, Municipality, Province, Sdg
-from campaign.registrations.models import RegistrationStatus
+from campaign.registrations.models import Registration, RegistrationStatus
 from tests import factories
 
 TODAY = date(2025, 5, 15)  # conftest's OPEN_MOMENT: 126 days before the 2025 week
@@ -246,7 +246,7 @@ def test_map_page_links_every_municipality(client, auth, team_user, campaign):
     html = client.get("/team/map").get_data(as_text=True)
     assert html.count('class="map-link"') == 285
     assert html.count("<path ") == 285
-    assert 'href="/team/municipalities/44021"' in html
+    assert 'href="/team/municipalities/44021?edition=2025"' in html
     assert "status-kit" in html  # Gent downloaded its kit
 
 
@@ -313,3 +313,20 @@ def test_cumulative_counts_agree_with_counting_each_day():
 def test_odd_query_strings_are_ignored_not_errors(client, auth, team_user, campaign, url):
     auth.login(team_user)
     assert client.get(url).status_code == 200
+
+
+def test_progress_agrees_with_the_officers_step_plan(campaign, edition):
+    from campaign.stepplan.services import step_plan
+
+    for row in figures.progress(edition, today=TODAY):
+        registration = db.session.get(Registration, row.registration_id)
+        plan = {step.key: step.done for step in step_plan(registration, today=TODAY)}
+        assert row.done == {key: plan[key] for key in figures.FUNNEL_STEPS}, registration.municipality.name_nl
+
+
+def test_municipality_detail_follows_the_chosen_edition(client, auth, team_user, campaign):
+    auth.login(team_user)
+    html = client.get("/team/municipalities/41002?edition=2024").get_data(as_text=True)
+    assert "Week van de Duurzame Gemeente 2024" in html and "Contact Persoon" in html  # Aalst took part in 2024
+    html = client.get("/team/municipalities/41002").get_data(as_text=True)
+    assert "Contact Persoon" not in html  # not in 2025
