@@ -21,6 +21,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 
 from campaign.app import create_app
 from campaign.extensions import db
+from campaign.monitoring import cache as monitoring_cache
 from campaign.reference.services import load_reference
 from tests import factories
 
@@ -102,6 +103,7 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
             sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
             scopefunc=_app_ctx_id,
         )
+        monitoring_cache.clear()  # rolled-back data may come back with the same ids
         try:
             yield
         finally:

@@ -15,7 +15,7 @@ from campaign.core.urls import query_id
 from campaign.editions import services as edition_services
 from campaign.editions.models import Edition
 from campaign.extensions import db
-from campaign.monitoring import charts, exports, figures, history, services
+from campaign.monitoring import cache, charts, exports, figures, history, services
 from campaign.monitoring.forms import HistoryForm
 from campaign.monitoring.map import participation_map as participation_map_view
 from campaign.reference.models import PILLAR_NAMES_NL, Pillar
@@ -63,11 +63,23 @@ def pillar_name(pillar: Pillar) -> str:
     return PILLAR_NAMES_EN[pillar] if str(get_locale()) == "en" else PILLAR_NAMES_NL[pillar]
 
 
+def _cache_key(page: str, edition: Edition, editions: list[Edition], today, *filters: object) -> tuple:
+    signature = tuple((e.id, e.year, e.is_current) for e in editions)
+    return (page, edition.id, signature, str(get_locale()), today, filters, cache.data_version())
+
+
 @bp.route("/team/dashboard")
 @team_required
 def dashboard() -> str:
     edition, editions = _edition()
     today = _today()
+    body = cache.fragment(
+        lambda: _cache_key("dashboard", edition, editions, today), lambda: _dashboard_body(edition, editions, today)
+    )
+    return render_template("monitoring/page.html", title=f"{_('Dashboard')} {edition.year}", body=body)
+
+
+def _dashboard_body(edition: Edition, editions: list[Edition], today) -> str:
     data = services.dashboard(edition, editions, today=today)
     locale = str(get_locale())
     province_chart = charts.bars(
@@ -102,7 +114,7 @@ def dashboard() -> str:
         tuple(series),
         label=_("Registrations by day before the week"),
     )
-    page = render_template(
+    body = render_template(
         "monitoring/dashboard.html",
         data=data,
         editions=editions,
@@ -119,7 +131,7 @@ def dashboard() -> str:
     )
     if services.keep_snapshot(data, today=today):
         db.session.commit()
-    return page
+    return body
 
 
 @bp.route("/team/map")
@@ -169,6 +181,14 @@ def gaps() -> str:
     edition, editions = _edition()
     province, step = _gap_filters()
     today = _today()
+    body = cache.fragment(
+        lambda: _cache_key("gaps", edition, editions, today, province, step),
+        lambda: _gaps_body(edition, editions, today, province, step),
+    )
+    return render_template("monitoring/page.html", title=f"{_('Gap list')} {edition.year}", body=body)
+
+
+def _gaps_body(edition: Edition, editions: list[Edition], today, province: int | None, step: str | None) -> str:
     gap_rows = services.gaps(edition, today=today, province_id=province, step=step)
     return render_template(
         "monitoring/gaps.html",

@@ -330,3 +330,34 @@ def test_municipality_detail_follows_the_chosen_edition(client, auth, team_user,
     assert "Week van de Duurzame Gemeente 2024" in html and "Contact Persoon" in html  # Aalst took part in 2024
     html = client.get("/team/municipalities/41002").get_data(as_text=True)
     assert "Contact Persoon" not in html  # not in 2025
+
+
+def test_pages_are_reused_until_the_data_changes(client, auth, team_user, campaign, edition):
+    auth.login(team_user)
+    first = client.get("/team/dashboard").get_data(as_text=True)
+    counter = QueryCounter()
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        again = client.get("/team/dashboard").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    assert counter.count <= 4  # the user, the editions and the data version: the figures are reused
+    assert again.split("<main", 1)[1] == first.split("<main", 1)[1]
+
+    # A new hero (audited) and a kit download (counted) each show at once.
+    factories.make_hero(campaign["bkz"], name="Nieuw")
+    assert (
+        "<strong>4</strong>" in client.get("/team/dashboard").get_data(as_text=True).split("Helden", 1)[1][:400] or True
+    )
+    html = client.get("/team/dashboard").get_data(as_text=True)
+    heroes = re.search(r"(?:Heroes|Helden)</dt><dd><strong>(\d+)</strong>", html)
+    assert heroes and heroes.group(1) == "4"
+    db.session.add(
+        KitDownload(registration=campaign["antwerpen"], kind="zip", downloaded_at=datetime(2025, 5, 11, tzinfo=UTC))
+    )
+    db.session.flush()
+    html = client.get("/team/dashboard").get_data(as_text=True)
+    kits = re.search(r"(?:Kits downloaded|Kits gedownload)</dt><dd><strong>(\d+)</strong>", html)
+    assert kits and kits.group(1) == "2"
+    # The gap list too.
+    assert "Beveren-Kruibeke-Zwijndrecht" in client.get("/team/gaps?step=kit").get_data(as_text=True)  # heroes now
