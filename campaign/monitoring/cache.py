@@ -1,4 +1,4 @@
-"""Rendered parts of the monitoring pages, reused while the data they show is unchanged.
+"""Rendered parts of the monitoring pages and the exports, reused while their data is unchanged.
 
 A fragment is keyed by everything it depends on: the page and its filters, the language, the
 day (consent expires and the timeline moves with it) and ``data_version``, one cheap query
@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -22,9 +23,10 @@ from campaign.extensions import db
 from campaign.kits.models import KitDownload
 from campaign.monitoring.models import DailySnapshot
 
-MAX_FRAGMENTS = 64
+MAX_FRAGMENTS = 64  # an export of all actions as JSON is about 200 kB
+T = TypeVar("T", str, bytes)
 
-_fragments: OrderedDict[Hashable, str] = OrderedDict()
+_fragments: OrderedDict[Hashable, str | bytes] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -42,7 +44,7 @@ def data_version() -> tuple:
     )
 
 
-def fragment(key_of: Callable[[], Hashable], build: Callable[[], str]) -> str:
+def fragment(key_of: Callable[[], Hashable], build: Callable[[], T]) -> T:
     """The fragment for the key that ``key_of`` gives now, built once. After a build the key is
     asked again and the fragment kept under it: building may itself change the data (the
     dashboard records today's snapshot), and the next request sees that new version."""

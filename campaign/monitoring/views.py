@@ -138,7 +138,15 @@ def _dashboard_body(edition: Edition, editions: list[Edition], today) -> str:
 @team_required
 def participation_map() -> str:
     edition, editions = _edition()
-    statuses = services.map_statuses(edition, today=_today())
+    today = _today()
+    body = cache.fragment(
+        lambda: _cache_key("map", edition, editions, today), lambda: _map_body(edition, editions, today)
+    )
+    return render_template("monitoring/page.html", title=f"{_('Participation map')} {edition.year}", body=body)
+
+
+def _map_body(edition: Edition, editions: list[Edition], today) -> str:
+    statuses = services.map_statuses(edition, today=today)
     by_id = services.nis_codes()
     legend = {status.value: str(label) for status, label in MAP_LEGEND.items()}
     view = participation_map_view(
@@ -210,14 +218,18 @@ def _gaps_body(edition: Edition, editions: list[Edition], today, province: int |
 @bp.route("/team/gaps.csv")
 @team_required
 def gaps_csv() -> Response:
-    edition, _editions = _edition()
+    edition, editions = _edition()
     province, step = _gap_filters()
-    table = exports.gap_list(
-        services.gaps(edition, today=_today(), province_id=province, step=step),
-        [] if step else services.not_registered(edition, province_id=province),
-    )
+    today = _today()
+
+    def build() -> bytes:
+        gaps = services.gaps(edition, today=today, province_id=province, step=step)
+        absent = [] if step else services.not_registered(edition, province_id=province)
+        return exports.to_csv(exports.gap_list(gaps, absent))
+
+    data = cache.fragment(lambda: _cache_key("gaps.csv", edition, editions, today, province, step), build)
     return Response(
-        exports.to_csv(table),
+        data,
         mimetype=exports.MIME["csv"],
         headers={"Content-Disposition": f'attachment; filename="opvolglijst-{edition.year}.csv"'},
     )
@@ -260,8 +272,12 @@ def export_index() -> str:
 def export_file(name: str, fmt: str) -> Response:
     if name not in exports.EXPORTS or fmt not in exports.FORMATS:
         abort(404)
-    edition, _editions = _edition()
-    data = exports.export(name, edition, fmt, today=_today())
+    edition, editions = _edition()
+    today = _today()
+    data = cache.fragment(
+        lambda: _cache_key("export", edition, editions, today, name, fmt),
+        lambda: exports.export(name, edition, fmt, today=today),
+    )
     return Response(
         data,
         mimetype=exports.MIME[fmt],
