@@ -148,61 +148,45 @@ class PillarRow:
     heroes: int
 
 
-def per_sdg(edition: Edition) -> list[SdgRow]:
-    """Actions and heroes per SDG (two grouped subqueries in one query)."""
+def sdg_figures(edition: Edition) -> tuple[list[SdgRow], list[PillarRow]]:
+    """Actions and heroes per SDG and per 5P pillar, from one query for the (SDG, action or
+    hero) links of the edition and one for the SDGs. Per SDG a link counts once; per pillar an
+    action or hero counts once, however many of the pillar's SDGs it has."""
     active = sa.select(Registration.id).where(active_in(edition.id))
-    actions = (
-        sa.select(ActionSdg.sdg_number.label("n"), sa.func.count().label("c"))
+    links = sa.union_all(
+        sa.select(sa.literal("action").label("kind"), ActionSdg.sdg_number, ActionSdg.action_id)
         .join(Action, Action.id == ActionSdg.action_id)
-        .where(Action.registration_id.in_(active))
-        .group_by(ActionSdg.sdg_number)
-        .subquery()
-    )
-    heroes = (
-        sa.select(hero_sdg.c.sdg_number.label("n"), sa.func.count().label("c"))
+        .where(Action.edition_id == edition.id, Action.registration_id.in_(active)),
+        sa.select(sa.literal("hero").label("kind"), hero_sdg.c.sdg_number, hero_sdg.c.hero_id)
         .join(Hero, Hero.id == hero_sdg.c.hero_id)
-        .where(Hero.registration_id.in_(active))
-        .group_by(hero_sdg.c.sdg_number)
-        .subquery()
+        .where(Hero.edition_id == edition.id, Hero.registration_id.in_(active)),
     )
     focus = sa.select(edition_focus_sdg.c.sdg_number).where(edition_focus_sdg.c.edition_id == edition.id)
-    rows = db.session.execute(
-        sa.select(
-            Sdg,
-            sa.func.coalesce(actions.c.c, 0),
-            sa.func.coalesce(heroes.c.c, 0),
-            Sdg.number.in_(focus),
-        )
-        .outerjoin(actions, actions.c.n == Sdg.number)
-        .outerjoin(heroes, heroes.c.n == Sdg.number)
-        .order_by(Sdg.number)
-    ).all()
-    return [
-        SdgRow(sdg, actions_count, heroes_count, bool(is_focus)) for sdg, actions_count, heroes_count, is_focus in rows
-    ]
+    sdgs = db.session.execute(sa.select(Sdg, Sdg.number.in_(focus)).order_by(Sdg.number)).all()
+    pillar_of = {sdg.number: Pillar(sdg.pillar) for sdg, _ in sdgs}
+    per_number: dict[tuple[str, int], int] = {}
+    per_pillar: dict[tuple[str, Pillar], set[int]] = {}
+    for kind, number, owner in db.session.execute(links):
+        per_number[(kind, number)] = per_number.get((kind, number), 0) + 1
+        per_pillar.setdefault((kind, pillar_of[number]), set()).add(owner)
+    return (
+        [
+            SdgRow(sdg, per_number.get(("action", sdg.number), 0), per_number.get(("hero", sdg.number), 0), bool(f))
+            for sdg, f in sdgs
+        ],
+        [
+            PillarRow(pillar, len(per_pillar.get(("action", pillar), ())), len(per_pillar.get(("hero", pillar), ())))
+            for pillar in Pillar
+        ],
+    )
+
+
+def per_sdg(edition: Edition) -> list[SdgRow]:
+    return sdg_figures(edition)[0]
 
 
 def per_pillar(edition: Edition) -> list[PillarRow]:
-    """Actions and heroes per 5P pillar: each counted once per pillar among its SDGs (one query)."""
-    active = sa.select(Registration.id).where(active_in(edition.id))
-    actions = (
-        sa.select(sa.literal("actions").label("what"), Sdg.pillar, sa.func.count(sa.distinct(Action.id)))
-        .join(ActionSdg, ActionSdg.sdg_number == Sdg.number)
-        .join(Action, Action.id == ActionSdg.action_id)
-        .where(Action.registration_id.in_(active))
-        .group_by(Sdg.pillar)
-    )
-    heroes = (
-        sa.select(sa.literal("heroes").label("what"), Sdg.pillar, sa.func.count(sa.distinct(Hero.id)))
-        .join(hero_sdg, hero_sdg.c.sdg_number == Sdg.number)
-        .join(Hero, Hero.id == hero_sdg.c.hero_id)
-        .where(Hero.registration_id.in_(active))
-        .group_by(Sdg.pillar)
-    )
-    counts: dict[Pillar, dict[str, int]] = {pillar: {"actions": 0, "heroes": 0} for pillar in Pillar}
-    for what, pillar, count in db.session.execute(sa.union_all(actions, heroes)):
-        counts[Pillar(pillar)][what] = count
-    return [PillarRow(pillar, c["actions"], c["heroes"]) for pillar, c in counts.items()]
+    return sdg_figures(edition)[1]
 
 
 # Step-plan funnel ---------------------------------------------------------------------------
@@ -373,17 +357,30 @@ class Turnover:
 
 
 def turnover(edition: Edition, previous: Edition | None) -> Turnover:
-    """Municipalities (2025 map) by id, with their names, in one query over every edition up to this one."""
+    """Municipalities (2025 map) by id, with their names: one grouped query, a row per
+    municipality that ever took part up to this edition."""
+
+    def took_part(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+        return sa.func.max(sa.case((condition, 1), else_=0))
+
+    previous_year = previous.year if previous is not None else -1
     rows = db.session.execute(
-        sa.select(Registration.municipality_id, Edition.year, Municipality.name_nl)
+        sa.select(
+            Registration.municipality_id,
+            Municipality.name_nl,
+            took_part(Edition.year == edition.year),
+            took_part(Edition.year == previous_year),
+            took_part(Edition.year < edition.year),
+        )
         .join(Edition, Edition.id == Registration.edition_id)
         .join(Municipality, Municipality.id == Registration.municipality_id)
         .where(Registration.status == RegistrationStatus.ACTIVE, Edition.year <= edition.year)
+        .group_by(Registration.municipality_id, Municipality.name_nl)
     ).all()
-    now = {mid for mid, year, _ in rows if year == edition.year}
-    before = {mid for mid, year, _ in rows if year < edition.year}
-    last = {mid for mid, year, _ in rows if previous is not None and year == previous.year}
-    names = {mid: name for mid, _, name in rows}
+    now = {mid for mid, _, current, _, _ in rows if current}
+    last = {mid for mid, _, _, in_previous, _ in rows if in_previous}
+    before = {mid for mid, _, _, _, earlier in rows if earlier}
+    names = {mid: name for mid, name, *_ in rows}
     return Turnover(returning=now & last, first_time=now - before, dropped=last - now, names=names)
 
 

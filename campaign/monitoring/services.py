@@ -113,9 +113,10 @@ class Dashboard:
 
 
 def dashboard(edition: Edition, editions: list[Edition], *, today: date) -> Dashboard:
-    """Everything on the dashboard, in eight queries."""
+    """Everything on the dashboard, in seven queries."""
     previous = previous_of(edition, editions)
     rows = figures.progress(edition, today=today)
+    sdgs, pillars = figures.sdg_figures(edition)
     days = figures.registration_days_of([edition] + ([previous] if previous is not None else []))
     return Dashboard(
         edition=edition,
@@ -124,8 +125,8 @@ def dashboard(edition: Edition, editions: list[Edition], *, today: date) -> Dash
             edition, previous, today=today, rows=rows, previous_days=days[previous.id] if previous else None
         ),
         provinces=figures.per_province(edition),
-        sdgs=figures.per_sdg(edition),
-        pillars=figures.per_pillar(edition),
+        sdgs=sdgs,
+        pillars=pillars,
         funnel=figures.funnel(rows),
         timeline=timeline(edition, previous, today=today, days=days),
         turnover=figures.turnover(edition, previous),
