@@ -318,6 +318,43 @@ AUDIT_TYPES = {
     "edition": _l("Edition"),
 }
 AUDIT_ACTIONS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+AUDIT_FIELDS = {  # the fields people change most; others show as stored
+    "contact_name": _l("contact person"),
+    "contact_email": _l("e-mail address"),
+    "contact_phone": _l("phone number"),
+    "status": _l("status"),
+    "track": _l("track"),
+    "heroes_planned": _l("heroes planned"),
+    "flag_photo_id": _l("SDG flag photo"),
+    "name": _l("name"),
+    "role": _l("role"),
+    "quote": _l("quote"),
+    "story": _l("story"),
+    "photo_id": _l("photo"),
+    "focal_x": _l("focal point"),
+    "focal_y": _l("focal point"),
+    "sdgs": _l("SDGs"),
+    "sdg_links": _l("SDGs"),
+    "title": _l("title"),
+    "description": _l("description"),
+    "starts_at": _l("start"),
+    "ends_at": _l("end"),
+    "location": _l("place"),
+    "web": _l("consent for the website"),
+    "print": _l("consent for print"),
+    "social": _l("consent for social media"),
+    "press": _l("consent for the press"),
+    "withdrawn_at": _l("withdrawal"),
+    "expires_on": _l("end of consent"),
+    "password": _l("password"),
+    "email": _l("e-mail address"),
+}
+
+
+def audit_fields(fields: str) -> str:
+    """The changed fields in the reader's language, each once."""
+    names = [str(AUDIT_FIELDS.get(key, key)) for key in fields.split(", ") if key]
+    return ", ".join(dict.fromkeys(names))
 
 
 @bp.route("/team/audit")
@@ -336,5 +373,6 @@ def audit_log() -> str:
         users=services.audit_users(),
         types=AUDIT_TYPES,
         actions=AUDIT_ACTIONS,
+        audit_fields=audit_fields,
         filters={"municipality": municipality, "user": user_id or "", "type": entity or ""},
     )

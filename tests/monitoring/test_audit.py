@@ -99,3 +99,12 @@ def test_a_changed_collection_is_recorded(registration):
     db.session.flush()
     (update,) = entries(entity="action", action="update")
     assert "sdg_links" in update.fields
+
+
+def test_the_log_names_fields_in_the_readers_language(client, auth, team_user, registration):
+    hero = factories.make_hero(registration, name="Fien")
+    hero.quote = "Nieuw citaat"
+    db.session.flush()
+    auth.login(team_user)
+    html = client.get("/team/audit?type=hero").get_data(as_text=True)
+    assert "citaat" in html and ">quote<" not in html
