@@ -185,10 +185,6 @@ def per_sdg(edition: Edition) -> list[SdgRow]:
     return sdg_figures(edition)[0]
 
 
-def per_pillar(edition: Edition) -> list[PillarRow]:
-    return sdg_figures(edition)[1]
-
-
 # Step-plan funnel ---------------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
@@ -68,15 +70,20 @@ def _cache_key(page: str, edition: Edition, editions: list[Edition], today, *fil
     return (page, edition.id, signature, str(get_locale()), today, filters, cache.data_version())
 
 
+def _cached_page(page: str, title: str, edition: Edition, editions: list[Edition], today, build, *filters) -> str:
+    """A monitoring page around its body, which ``build`` renders only when the data changed."""
+    body = cache.fragment(lambda: _cache_key(page, edition, editions, today, *filters), build)
+    return render_template("monitoring/page.html", title=f"{title} {edition.year}", body=body)
+
+
 @bp.route("/team/dashboard")
 @team_required
 def dashboard() -> str:
     edition, editions = _edition()
     today = _today()
-    body = cache.fragment(
-        lambda: _cache_key("dashboard", edition, editions, today), lambda: _dashboard_body(edition, editions, today)
+    return _cached_page(
+        "dashboard", _("Dashboard"), edition, editions, today, lambda: _dashboard_body(edition, editions, today)
     )
-    return render_template("monitoring/page.html", title=f"{_('Dashboard')} {edition.year}", body=body)
 
 
 def _dashboard_body(edition: Edition, editions: list[Edition], today) -> str:
@@ -139,10 +146,9 @@ def _dashboard_body(edition: Edition, editions: list[Edition], today) -> str:
 def participation_map() -> str:
     edition, editions = _edition()
     today = _today()
-    body = cache.fragment(
-        lambda: _cache_key("map", edition, editions, today), lambda: _map_body(edition, editions, today)
+    return _cached_page(
+        "map", _("Participation map"), edition, editions, today, lambda: _map_body(edition, editions, today)
     )
-    return render_template("monitoring/page.html", title=f"{_('Participation map')} {edition.year}", body=body)
 
 
 def _map_body(edition: Edition, editions: list[Edition], today) -> str:
@@ -189,11 +195,8 @@ def gaps() -> str:
     edition, editions = _edition()
     province, step = _gap_filters()
     today = _today()
-    body = cache.fragment(
-        lambda: _cache_key("gaps", edition, editions, today, province, step),
-        lambda: _gaps_body(edition, editions, today, province, step),
-    )
-    return render_template("monitoring/page.html", title=f"{_('Gap list')} {edition.year}", body=body)
+    build = partial(_gaps_body, edition, editions, today, province, step)
+    return _cached_page("gaps", _("Gap list"), edition, editions, today, build, province, step)
 
 
 def _gaps_body(edition: Edition, editions: list[Edition], today, province: int | None, step: str | None) -> str:

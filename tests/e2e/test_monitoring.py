@@ -30,8 +30,9 @@ def test_dashboard_and_map_are_accessible(new_page):
     assert "/team/municipalities/" in page.url
     assert_accessible(page)
 
-    page.goto("/team/gaps")
-    assert_accessible(page)
+    for path in ("/team/gaps", "/team/exports", "/team/history", "/team/audit"):
+        page.goto(path)
+        assert_accessible(page)
     page.goto("/deelnemers")
     assert page.locator("a.map-link").count() == 285
     assert_accessible(page)
