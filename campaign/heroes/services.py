@@ -170,7 +170,7 @@ def heroes_of(registration: Registration) -> list[Hero]:
         db.session.scalars(
             sa.select(Hero)
             .where(Hero.registration_id == registration.id)
-            .options(sa.orm.selectinload(Hero.sdgs), sa.orm.joinedload(Hero.consent))
+            .options(sa.orm.selectinload(Hero.sdgs), sa.orm.joinedload(Hero.consent), sa.orm.joinedload(Hero.photo))
             .order_by(Hero.name)
         ).unique()
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from campaign.core import media
 
-TEMPLATE_VERSION = "2"  # part of every cache key: bump it when a template or layout changes
+TEMPLATE_VERSION = "3"  # part of every cache key: bump it when a template or layout changes
 
 
 class PosterSize(enum.StrEnum):

@@ -21,7 +21,7 @@ from campaign.registrations.services import local_date
 
 
 def _renderer(processes: int):
-    return worker.pool(processes) if processes > 0 else _InProcess()
+    return worker.pool(processes, media_root=str(current_app.config["MEDIA_ROOT"])) if processes > 0 else _InProcess()
 
 
 class _InProcess:
@@ -54,6 +54,7 @@ def build_edition(year: int, *, nis_code: str | None = None, out_dir: str | None
             media_root=media_root,
             renderer=renderer,
         )
+        worker_rss = getattr(renderer, "peak_rss_mb", None)
     if out_dir:
         for registration_id in ids:
             _export(
@@ -65,6 +66,7 @@ def build_edition(year: int, *, nis_code: str | None = None, out_dir: str | None
         "files_cached": summary.cached,
         "files_removed": summary.removed,
         "seconds": round(time.perf_counter() - started, 2),
+        **({"worker_peak_rss_mb": round(worker_rss, 1)} if worker_rss else {}),
     }
 
 

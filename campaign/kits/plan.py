@@ -98,6 +98,16 @@ def hero_card(hero: Hero, *, visual: Visual, media_root: Path) -> HeroCard:
 
 
 def cache_key(kind: str, variant: str, card: HeroCard | MunicipalityCard, *, media_root: Path) -> str:
+    return _key(kind, variant, card_payload(card, media_root=media_root))
+
+
+def _key(kind: str, variant: str, payload: str) -> str:
+    return hashlib.sha256(f"{json.dumps([TEMPLATE_VERSION, kind, variant])}\n{payload}".encode()).hexdigest()
+
+
+def card_payload(card: HeroCard | MunicipalityCard, *, media_root: Path) -> str:
+    """Every field of ``card`` as canonical JSON, with paths relative to the media root or assets
+    (photo and logo paths are content-addressed, so they stand for the image itself)."""
     root = str(media_root)
 
     def relative(value: object) -> object:
@@ -111,8 +121,7 @@ def cache_key(kind: str, variant: str, card: HeroCard | MunicipalityCard, *, med
             return [relative(v) for v in value]
         return value
 
-    payload = json.dumps([TEMPLATE_VERSION, kind, variant, relative(dataclasses.asdict(card))], sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return json.dumps(relative(dataclasses.asdict(card)), sort_keys=True)
 
 
 def plan_kit(registration: Registration, heroes: list[Hero], *, today: date, media_root: Path) -> list[FileSpec]:
@@ -122,8 +131,11 @@ def plan_kit(registration: Registration, heroes: list[Hero], *, today: date, med
     visual = visual_of(edition, media_root=media_root)
     name = registration.municipality.name_nl
     specs: list[FileSpec] = []
+    payloads: dict[int, str] = {}  # a card's payload by id(card): each card has several files
 
     def add(slot: str, kind: str, variant: str, card, filename: str, content_type: str, hero_id: int | None = None):
+        if id(card) not in payloads:
+            payloads[id(card)] = card_payload(card, media_root=media_root)
         specs.append(
             FileSpec(
                 slot=slot,
@@ -134,7 +146,7 @@ def plan_kit(registration: Registration, heroes: list[Hero], *, today: date, med
                 content_type=content_type,
                 hero_id=hero_id,
                 media_root=str(media_root),
-                key=cache_key(kind, variant, card, media_root=media_root),
+                key=_key(kind, variant, payloads[id(card)]),
             )
         )
 

@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from campaign.kits.print_layout import ASSET_ROOT, WHITE
 
 DEFAULT_MEDIA_ROOT = ASSET_ROOT.parent.parent / "media"  # config.Defaults.MEDIA_ROOT, without importing Flask
-FETCH_CACHE_BYTES = 64 * 1024 * 1024  # files other than assets, least recently used first out
+FETCH_CACHE_BYTES = 16 * 1024 * 1024  # files other than assets, least recently used first out
 LOGO_PIXELS = 480  # long side of a logo: 400 dpi at its 30 mm on A3
 
 

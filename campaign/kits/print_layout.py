@@ -140,14 +140,27 @@ def _block_height(text: str, *, bold: bool, size: float, width: float, line_heig
 # Geometry ----------------------------------------------------------------------------------
 
 
-def _scale(size: PosterSize) -> float:
-    return size.trim_mm[0] / PosterSize.A3.trim_mm[0]
+# Every poster is laid out once, at MASTER size, and printed at each size by scaling the laid-out
+# page (the A sizes share one aspect ratio): a poster's A3 and A4 files come from one WeasyPrint
+# layout. The master's bleed and safe margin are wide enough that, scaled down to the smallest
+# size, they are still at least BLEED_MM and SAFE_MM; at A3 the safe margin is 14.2 mm.
+MASTER = PosterSize.A3
 
 
-def _band_top(size: PosterSize) -> float:
-    """Top of the bottom band: 30 mm (A3) of logos and text, above the safe margin."""
-    k = _scale(size)
-    return size.trim_mm[1] - SAFE_MM - 37 * k
+def scale(size: PosterSize) -> float:
+    """Factor from the master layout to ``size``."""
+    return size.trim_mm[0] / MASTER.trim_mm[0]
+
+
+# Rounded up to a tenth of a millimetre, with a little to spare for the 2-decimal lengths in
+# the templates: 4.3 mm and 14.2 mm.
+MASTER_BLEED_MM = math.ceil(max(BLEED_MM / scale(size) for size in PosterSize) * 10 + 0.5) / 10
+MASTER_SAFE_MM = math.ceil(max(SAFE_MM / scale(size) for size in PosterSize) * 10 + 0.5) / 10
+
+
+def _band_top() -> float:
+    """Top of the bottom band: 30 mm of logos and text, above the safe margin."""
+    return MASTER.trim_mm[1] - MASTER_SAFE_MM - 37
 
 
 def crop_marks(size: PosterSize) -> list[tuple[float, float, float, float]]:
@@ -242,37 +255,36 @@ def _stack_size(
     return round(smallest, 2)
 
 
-def _band(size: PosterSize, *, municipality: str, logos: int, right: list[tuple[str, bool]]) -> dict:
+def _band(*, municipality: str, logos: int, right: list[tuple[str, bool]]) -> dict:
     """The bottom band: logos at the left, the municipality next to them, and the ``right`` lines
     (text, bold) right-aligned; both text blocks centred on the logos."""
-    k = _scale(size)
-    inner = size.trim_mm[0] - 2 * SAFE_MM
-    chip = 30 * k
-    inset = 7 * k
-    logos_width = chip + (logos - 1) * (chip * 1.5 + 4 * k)
-    column = (inner - logos_width - 8 * k - 6 * k) / 2
-    left = BLEED_MM + SAFE_MM  # the band's box starts in the bleed
+    inner = MASTER.trim_mm[0] - 2 * MASTER_SAFE_MM
+    chip = 30
+    inset = 7
+    logos_width = chip + (logos - 1) * (chip * 1.5 + 4)
+    column = (inner - logos_width - 8 - 6) / 2
+    left = MASTER_BLEED_MM + MASTER_SAFE_MM  # the band's box starts in the bleed
     name_size = fit_size(
         municipality,
         bold=True,
         width=column,
         height=chip,
-        largest=9 * k,
-        smallest=4 * k,
+        largest=9,
+        smallest=4,
         line_height=1.1,
         max_lines=2,
     )
     name_height = _block_height(municipality, bold=True, size=name_size, width=column, line_height=1.1)
-    right_size = _stack_size(right, width=column, height=chip, largest=6 * k, smallest=3.5 * k)
+    right_size = _stack_size(right, width=column, height=chip, largest=6, smallest=3.5)
     right_height = sum(_block_height(t, bold=b, size=right_size, width=column, line_height=1.2) for t, b in right)
     return {
-        "top": round(_band_top(size), 2),
-        "inset": round(inset, 2),
-        "chip": round(chip, 2),
+        "top": round(_band_top(), 2),
+        "inset": inset,
+        "chip": chip,
         "logo_left": left,
-        "municipality_logo_left": round(left + chip + 4 * k, 2),
+        "municipality_logo_left": round(left + chip + 4, 2),
         "municipality_logo_width": round(chip * 1.5, 2),
-        "municipality_left": round(left + logos_width + 8 * k, 2),
+        "municipality_left": round(left + logos_width + 8, 2),
         "municipality_top": round(inset + max(chip - name_height, 0) / 2, 2),
         "municipality_size": name_size,
         "edition_right": left,
@@ -282,24 +294,23 @@ def _band(size: PosterSize, *, municipality: str, logos: int, right: list[tuple[
     }
 
 
-def hero_geometry(card: HeroCard, *, size: PosterSize) -> dict[str, Any]:
+def hero_geometry(card: HeroCard) -> dict[str, Any]:
     """Sizes in mm for the hero poster: fitted font sizes, the photo and content boxes, the tiles."""
-    k = _scale(size)
-    width, height = size.trim_mm
-    inner = width - 2 * SAFE_MM
+    width, height = MASTER.trim_mm
+    inner = width - 2 * MASTER_SAFE_MM
     photo_height = round(height * 0.56, 2)
-    content_top = photo_height + 9 * k
-    content_bottom = _band_top(size) - 7 * k
-    tiles = _tiles(card.sdgs, width=86 * k, height=44 * k, largest=26 * k, gap=3 * k)
-    name_width = inner - (tiles["width"] + 8 * k if tiles["tiles"] else 0)
-    kicker = 5 * k
+    content_top = photo_height + 9
+    content_bottom = _band_top() - 7
+    tiles = _tiles(card.sdgs, width=86, height=44, largest=26, gap=3)
+    name_width = inner - (tiles["width"] + 8 if tiles["tiles"] else 0)
+    kicker = 5
     name = fit_size(
         card.name,
         bold=True,
         width=name_width,
-        height=40 * k,
-        largest=17 * k,
-        smallest=8 * k,
+        height=40,
+        largest=17,
+        smallest=8,
         line_height=1.05,
         max_lines=2,
     )
@@ -308,9 +319,9 @@ def hero_geometry(card: HeroCard, *, size: PosterSize) -> dict[str, Any]:
             text,
             bold=bold,
             width=name_width,
-            height=15 * k,
-            largest=7 * k,
-            smallest=4.5 * k,
+            height=15,
+            largest=7,
+            smallest=4.5,
             line_height=1.15,
             max_lines=2,
         )
@@ -318,40 +329,36 @@ def hero_geometry(card: HeroCard, *, size: PosterSize) -> dict[str, Any]:
     )
     header = (
         kicker * 1.2
-        + 2 * k
+        + 2
         + _block_height(card.name, bold=True, size=name, width=name_width, line_height=1.05)
-        + 2 * k
+        + 2
         + (_block_height(card.role, bold=False, size=line, width=name_width, line_height=1.15) if card.role else 0)
         + _block_height(card.municipality, bold=True, size=line, width=name_width, line_height=1.15)
     )
     header = max(header, tiles["height"])
-    quote_gap = 7 * k
-    quote_room = content_bottom - content_top - header - quote_gap - 2 * k  # 2 mm (A3) to spare
+    quote_gap = 7
+    quote_room = content_bottom - content_top - header - quote_gap - 2  # 2 mm to spare
     quote_text = f"„{card.quote}”"
-    quote = fit_size(
-        quote_text, bold=False, width=inner, height=quote_room, largest=20 * k, smallest=4.5 * k, line_height=1.22
-    )
+    quote = fit_size(quote_text, bold=False, width=inner, height=quote_room, largest=20, smallest=4.5, line_height=1.22)
     fx, fy = (min(max(float(value), 0.0), 1.0) for value in card.focal)
     dates = _edition_dates(card.visual)
     band = _band(
-        size,
         municipality=card.municipality,
         logos=1 + bool(card.municipality_logo_path),
         right=[(card.visual.headline, True), (dates, False)],
     )
     return {
-        "k": k,
         "photo_height": photo_height,
         "object_position": f"{fx * 100:.1f}% {fy * 100:.1f}%",
-        "credit_bottom": round(height - photo_height + 3 * k, 2),
+        "credit_bottom": round(height - photo_height + 3, 2),
         "content_top": round(content_top, 2),
         "content_height": round(content_bottom - content_top, 2),
         "name_width": round(name_width, 2),
         "header_height": round(header, 2),
-        "kicker_size": round(kicker, 2),
+        "kicker_size": kicker,
         "name_size": name,
         "line_size": line,
-        "quote_gap": round(quote_gap, 2),
+        "quote_gap": quote_gap,
         "quote_size": quote,
         "quote_text": quote_text,
         "tiles": tiles,
@@ -360,32 +367,31 @@ def hero_geometry(card: HeroCard, *, size: PosterSize) -> dict[str, Any]:
     }
 
 
-def participation_geometry(card: MunicipalityCard, *, size: PosterSize) -> dict[str, Any]:
+def participation_geometry(card: MunicipalityCard) -> dict[str, Any]:
     """Sizes in mm for the "Wij doen mee" poster."""
-    k = _scale(size)
-    width, height = size.trim_mm
-    inner = width - 2 * SAFE_MM
+    width, height = MASTER.trim_mm
+    inner = width - 2 * MASTER_SAFE_MM
     field_height = round(height * 0.52, 2)
-    title_top = SAFE_MM + 12 * k
+    title_top = MASTER_SAFE_MM + 12
     title = fit_size(
         "Wij doen mee!",
         bold=True,
         width=inner,
-        height=50 * k,
-        largest=44 * k,
-        smallest=16 * k,
+        height=50,
+        largest=44,
+        smallest=16,
         line_height=1.0,
         max_lines=1,
     )
-    municipality_top = title_top + title * 1.0 + 10 * k
-    municipality_room = field_height - 12 * k - municipality_top
+    municipality_top = title_top + title * 1.0 + 10
+    municipality_room = field_height - 12 - municipality_top
     municipality = fit_size(
         card.municipality,
         bold=True,
         width=inner,
         height=municipality_room,
-        largest=30 * k,
-        smallest=10 * k,
+        largest=30,
+        smallest=10,
         line_height=1.05,
         max_lines=3,
     )
@@ -393,31 +399,29 @@ def participation_geometry(card: MunicipalityCard, *, size: PosterSize) -> dict[
         card.visual.headline,
         bold=True,
         width=inner,
-        height=30 * k,
-        largest=14 * k,
-        smallest=6 * k,
+        height=30,
+        largest=14,
+        smallest=6,
         line_height=1.1,
         max_lines=2,
     )
-    tiles = _tiles(card.focus_sdgs, width=inner, height=58 * k, largest=52 * k, gap=4 * k)
+    tiles = _tiles(card.focus_sdgs, width=inner, height=58, largest=52, gap=4)
     band = _band(
-        size,
         municipality=card.municipality,
         logos=1 + bool(card.municipality_logo_path),
         right=[(" ".join(card.visual.hashtags), False)],
     )
     return {
-        "k": k,
         "field_height": field_height,
         "title_top": round(title_top, 2),
         "title_size": title,
         "municipality_top": round(municipality_top, 2),
         "municipality_size": municipality,
-        "lower_top": round(field_height + 12 * k, 2),
+        "lower_top": round(field_height + 12, 2),
         "headline_size": headline,
         "dates": _edition_dates(card.visual),
-        "dates_size": round(9 * k, 2),
-        "label_size": round(5 * k, 2),
+        "dates_size": 9,
+        "label_size": 5,
         "tiles": tiles,
         "band": band,
     }

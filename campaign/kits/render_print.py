@@ -7,7 +7,10 @@ standalone Jinja environment. The URL fetcher (``print_fetch``) serves only file
 
 Each page is the trim size plus ``BLEED_MM`` on every side, with crop marks in the bleed.
 Sizes and positions come from ``print_layout``, which fits the text in Python from the shipped
-font's advance widths, so a poster needs one WeasyPrint layout pass.
+font's advance widths, so a poster needs one WeasyPrint layout pass. That one layout is made at
+the master size (A3) and serves every size: each PDF draws the laid-out page scaled to its own
+trim and sets its own page boxes and crop marks (``_finisher``). A renderer keeps the last
+laid-out poster, so a poster's A3 and A4 files rendered one after the other share their layout.
 """
 
 from __future__ import annotations
@@ -35,13 +38,17 @@ from campaign.kits.print_fetch import DEFAULT_MEDIA_ROOT, AssetFetcher, _flatten
 from campaign.kits.print_layout import (
     ASSET_ROOT,
     FONT_FILES,
+    MASTER,
+    MASTER_BLEED_MM,
+    MASTER_SAFE_MM,
+    MM_TO_PT,
     _colours,
-    _scale,
     contrast,
     crop_marks,
     hero_geometry,
     ink_on,
     participation_geometry,
+    scale,
 )
 
 # WeasyPrint's import switches Pillow to accepting truncated images, process-wide. Every
@@ -52,7 +59,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 TEMPLATE_DIR = ASSET_ROOT.parent / "templates" / "print"
 CAMPAIGN_LOGO = "print/campaign-logo.png"
 PDF_OPTIONS = {"pdf_variant": "pdf/x-4", "output_intent": "srgb"}  # sRGB: the photos and colours are sRGB
-IMAGE_CACHE_ENTRIES = 64  # WeasyPrint's image cache is emptied past this many URLs
+IMAGE_CACHE_ENTRIES = 16  # WeasyPrint's image cache is emptied past this many URLs
 LOGO_CACHE_ENTRIES = 256  # flattened logos kept in memory
 PX_TO_MM = 25.4 / 96
 MARK_HALO_PT, MARK_LINE_PT = 1.0, 0.25  # a 0.25 pt black line on a 1 pt white halo
@@ -61,7 +68,7 @@ Box = tuple[float, float, float, float]  # x, y, width, height in mm from the tr
 __all__ = ["AssetFetcher", "PrintRenderer", "contrast", "ink_on", "poster_layout"]
 
 
-# Crop marks --------------------------------------------------------------------------------
+# Page size and crop marks ------------------------------------------------------------------
 
 
 def _crop_marks_stream(size: PosterSize) -> bytes:
@@ -70,21 +77,36 @@ def _crop_marks_stream(size: PosterSize) -> bytes:
     return (f"q 0 J 1 1 1 RG {MARK_HALO_PT:g} w {paths} S 0 0 0 RG {MARK_LINE_PT:g} w {paths} S Q").encode()
 
 
-def _add_crop_marks(size: PosterSize):
-    """A WeasyPrint ``finisher`` that draws the crop marks on top of each page's content.
+def _placement(size: PosterSize) -> tuple[float, float]:
+    """Scale and vertical shift (in mm, downwards) that put the master page on the trim of ``size``:
+    the A sizes' aspect ratios differ by a hundredth of a millimetre, which is split evenly."""
+    k = scale(size)
+    return k, (size.trim_mm[1] - MASTER.trim_mm[1] * k) / 2
 
-    WeasyPrint's own ``marks: crop`` lie under the backgrounds that run into the bleed (and are
-    drawn through its SVG renderer, a few ms per page), so the marks are added afterwards as a
-    last content stream. The page's own content is wrapped in q/Q so that the marks are drawn in
-    the untransformed page space, where the trim box starts at (0, 0)."""
+
+def _finisher(size: PosterSize):
+    """A WeasyPrint ``finisher`` that turns the laid-out master page into a page of ``size``.
+
+    The page's content (drawn from the master's trim box, whose bottom-left corner is at (0, 0))
+    is scaled to the trim of ``size``; the MediaBox becomes that trim plus BLEED_MM on every side
+    (the master's wider bleed falls outside it), TrimBox the trim and BleedBox the MediaBox. The
+    crop marks are drawn on top, in the untransformed page space: WeasyPrint's own ``marks: crop``
+    lie under the backgrounds that run into the bleed (and go through its SVG renderer)."""
+    k, shift = _placement(size)
+    width, height = (value * MM_TO_PT for value in size.trim_mm)
+    bleed = BLEED_MM * MM_TO_PT
+    place = b"q" if k == 1 else f"q {k:.6f} 0 0 {k:.6f} 0 {shift * MM_TO_PT:.4f} cm".encode()
     marks = _crop_marks_stream(size)
 
     def finish(document, pdf) -> None:
         for page in [obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]:
-            before, after = pydyf.Stream([b"q"]), pydyf.Stream([b"Q", marks])
+            before, after = pydyf.Stream([place]), pydyf.Stream([b"Q", marks])
             pdf.add_object(before)
             pdf.add_object(after)
             page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+            page["MediaBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
+            page["BleedBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
+            page["TrimBox"] = pydyf.Array([0, 0, width, height])
 
     return finish
 
@@ -155,7 +177,8 @@ class PrintRenderer:
         self.fetcher = AssetFetcher(roots, asset_root=self.asset_root)
         self.font_config = FontConfiguration()
         self.image_cache: dict = {}
-        self._stylesheets: dict[PosterSize, CSS] = {}
+        self._stylesheet: CSS | None = None
+        self._last: tuple[str, object] | None = None  # (HTML, laid-out document) of the last poster
         self._logo_cache: dict[tuple, str] = {}
         self._env = Environment(
             loader=FileSystemLoader(TEMPLATE_DIR),
@@ -171,38 +194,34 @@ class PrintRenderer:
 
     def hero_poster(self, card: HeroCard, *, size: PosterSize = PosterSize.A3) -> bytes:
         """The hero poster as PDF/X-4 bytes: trim ``size`` plus 3 mm bleed, crop marks, fonts embedded."""
-        return self._document(self.hero_html(card, size=size), size).write_pdf(
-            finisher=_add_crop_marks(size), **PDF_OPTIONS
-        )
+        return self._laid_out(self.hero_html(card)).write_pdf(finisher=_finisher(size), **PDF_OPTIONS)
 
     def participation_poster(self, card: MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> bytes:
         """The "Wij doen mee" poster as PDF/X-4 bytes, with the same bleed and marks."""
-        return self._document(self.participation_html(card, size=size), size).write_pdf(
-            finisher=_add_crop_marks(size), **PDF_OPTIONS
-        )
+        return self._laid_out(self.participation_html(card)).write_pdf(finisher=_finisher(size), **PDF_OPTIONS)
 
     def layout(self, card: HeroCard | MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> dict[str, Box]:
         """Boxes of the laid-out poster, see ``poster_layout``."""
-        html = (
-            self.hero_html(card, size=size) if isinstance(card, HeroCard) else self.participation_html(card, size=size)
-        )
-        return _boxes(self._document(html, size), size)
+        html = self.hero_html(card) if isinstance(card, HeroCard) else self.participation_html(card)
+        return _boxes(self._laid_out(html), size)
 
-    def hero_html(self, card: HeroCard, *, size: PosterSize = PosterSize.A3) -> str:
-        """The HTML that the hero poster is rendered from."""
+    def hero_html(self, card: HeroCard) -> str:
+        """The HTML that the hero poster is laid out from (at the master size)."""
         return self._env.get_template("hero_poster.html").render(
             card=card,
-            g=hero_geometry(card, size=size),
+            g=hero_geometry(card),
+            bleed=MASTER_BLEED_MM,
             colours=_colours(card.visual),
             photo_url=_source(card.photo_path, self.media_root),
             logos=self._logos(card.visual, card.municipality_logo_path),
         )
 
-    def participation_html(self, card: MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> str:
-        """The HTML that the "Wij doen mee" poster is rendered from."""
+    def participation_html(self, card: MunicipalityCard) -> str:
+        """The HTML that the "Wij doen mee" poster is laid out from (at the master size)."""
         return self._env.get_template("participation_poster.html").render(
             card=card,
-            g=participation_geometry(card, size=size),
+            g=participation_geometry(card),
+            bleed=MASTER_BLEED_MM,
             colours=_colours(card.visual),
             logos=self._logos(card.visual, card.municipality_logo_path),
         )
@@ -241,39 +260,41 @@ class PrintRenderer:
             self._logo_cache[key] = self.fetcher.register(f"logo-{digest}.jpg", jpeg, "image/jpeg")
         return self._logo_cache[key]
 
-    def stylesheet_text(self, size: PosterSize) -> str:
-        """poster.css for ``size``, with the font files as URLs under the asset root."""
-        width, height = size.trim_mm
+    def stylesheet_text(self) -> str:
+        """poster.css for the master size, with the font files as URLs under the asset root."""
+        width, height = MASTER.trim_mm
         return self._env.get_template("poster.css").render(
             width=width,
             height=height,
-            bleed=BLEED_MM,
-            safe=SAFE_MM,
-            k=_scale(size),
+            bleed=MASTER_BLEED_MM,
+            safe=MASTER_SAFE_MM,
             fonts={weight: (self.asset_root / path).as_uri() for weight, path in FONT_FILES.items()},
         )
 
-    def _stylesheet(self, size: PosterSize) -> CSS:
-        if size not in self._stylesheets:
-            self._stylesheets[size] = CSS(
-                string=self.stylesheet_text(size), url_fetcher=self.fetcher, font_config=self.font_config
+    def _laid_out(self, html: str):
+        """The WeasyPrint document of ``html``, laid out at the master size; the last one is kept."""
+        if self._last is None or self._last[0] != html:
+            self._last = None  # let the previous document go before the next one is made
+            if len(self.image_cache) > IMAGE_CACHE_ENTRIES:
+                self.image_cache.clear()
+            if self._stylesheet is None:
+                self._stylesheet = CSS(
+                    string=self.stylesheet_text(), url_fetcher=self.fetcher, font_config=self.font_config
+                )
+            document = _PosterHTML(html, base_url=self.asset_root.as_uri() + "/", url_fetcher=self.fetcher).render(
+                stylesheets=[self._stylesheet], font_config=self.font_config, cache=self.image_cache, **PDF_OPTIONS
             )
-        return self._stylesheets[size]
-
-    def _document(self, html: str, size: PosterSize):
-        if len(self.image_cache) > IMAGE_CACHE_ENTRIES:
-            self.image_cache.clear()
-        return _PosterHTML(html, base_url=self.asset_root.as_uri() + "/", url_fetcher=self.fetcher).render(
-            stylesheets=[self._stylesheet(size)], font_config=self.font_config, cache=self.image_cache, **PDF_OPTIONS
-        )
+            self._last = (html, document)
+        return self._last[1]
 
 
 def _boxes(document, size: PosterSize) -> dict[str, Box]:
     """Boxes by element id, each the union of the element's border box and all boxes inside it
     (cut to any ``overflow: hidden`` box around them, as drawn), in mm from the trim box's top-left
-    corner; plus "safe" and, where a photo was drawn, "photo_image": the rectangle the photo is
-    drawn in before it is clipped to its box."""
+    corner once the master page is scaled to ``size``; plus "safe" and, where a photo was drawn,
+    "photo_image": the rectangle the photo is drawn in before it is clipped to its box."""
     width, height = size.trim_mm
+    k, shift = _placement(size)
     boxes: dict[str, list[float]] = {}
     photo_image = None
     unclipped = (-math.inf, -math.inf, math.inf, math.inf)
@@ -302,12 +323,20 @@ def _boxes(document, size: PosterSize) -> dict[str, Box]:
 
     for child in document.pages[0]._page_box.children:
         walk(child, (), unclipped)
-    result: dict[str, Box] = {
-        key: tuple(round(value * PX_TO_MM, 3) for value in (left, top, right - left, bottom - top))
-        for key, (left, top, right, bottom) in boxes.items()
-    }
+
+    def placed(left: float, top: float, right: float, bottom: float, *, page: bool = True) -> Box:
+        """A master rectangle in px, in mm on the page of ``size``; cut to that page if ``page``."""
+        left, right = left * PX_TO_MM * k, right * PX_TO_MM * k
+        top, bottom = top * PX_TO_MM * k + shift, bottom * PX_TO_MM * k + shift
+        if page:  # the master's wider bleed falls outside the page
+            left, top = max(left, -BLEED_MM), max(top, -BLEED_MM)
+            right, bottom = min(right, width + BLEED_MM), min(bottom, height + BLEED_MM)
+        return tuple(round(value, 3) for value in (left, top, right - left, bottom - top))
+
+    result: dict[str, Box] = {key: placed(*box) for key, box in boxes.items()}
     if photo_image:
-        result["photo_image"] = tuple(round(value * PX_TO_MM, 3) for value in photo_image)
+        x, y, w, h = photo_image
+        result["photo_image"] = placed(x, y, x + w, y + h, page=False)
     result["safe"] = (SAFE_MM, SAFE_MM, width - 2 * SAFE_MM, height - 2 * SAFE_MM)
     return result
 

@@ -143,7 +143,7 @@ def _band_image(layout: Layout, band: BandSlot, visual: Visual, fonts: FontLoade
     return strip
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _cached_band(size: SocialSize, visual: Visual, municipality_logo: tuple[str, int] | None) -> Image.Image:
     """The band of format ``size``: the same for every hero of an edition (and municipality)."""
     spec = LAYOUTS[size]
@@ -188,7 +188,7 @@ def _compose(card: HeroCard, size: SocialSize) -> Image.Image:
     return image
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _text_panel(size: SocialSize, visual: Visual, blocks: tuple[TextBlock, ...]) -> tuple[Image.Image, tuple[int, int]]:
     """The part of the background that holds ``blocks``, with the text drawn on it, and
     where it goes: one plain paste when the same card is rendered again."""

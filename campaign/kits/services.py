@@ -149,6 +149,7 @@ class _Work:
     """One kit's reconciliation: the files to render, and what was kept or removed."""
 
     registration: Registration
+    registration_id: int  # read once: the registration expires at every commit
     files: dict[str, KitFile]
     todo: list[FileSpec]
     total: int
@@ -180,7 +181,7 @@ def _reconcile(registration: Registration, *, today: date, media_root: Path | st
             cached += 1
         else:
             todo.append(spec)
-    return _Work(registration, files, todo, total=len(planned), cached=cached, removed=len(stale))
+    return _Work(registration, registration.id, files, todo, total=len(planned), cached=cached, removed=len(stale))
 
 
 def bring_up_to_date(
@@ -223,18 +224,40 @@ def bring_all_up_to_date(
     for work in works:
         for spec in work.todo:
             waiting.setdefault(spec.key, []).append((work, spec))
-    rendered = shared = recorded = 0
+    rendered = shared = 0
+    new_rows: list[dict] = []  # files a kit did not have yet: inserted in batches, without the ORM
     for spec, size in renderer([slots[0][1] for slots in waiting.values()]):
         rendered += 1
         shared += len(waiting[spec.key]) - 1
         for work, wanted in waiting[spec.key]:
-            work.files[wanted.slot] = _record(work.registration, wanted, size, work.files.get(wanted.slot))
-            recorded += 1
-            if recorded % COMMIT_EVERY == 0:
+            current = work.files.get(wanted.slot)
+            if current is not None:
+                _record(work.registration, wanted, size, current)
+            else:
+                new_rows.append(_row(work.registration_id, wanted, size))
+            if len(new_rows) >= COMMIT_EVERY:
+                db.session.execute(sa.insert(KitFile), new_rows)
                 db.session.commit()
+                new_rows = []
+    if new_rows:
+        db.session.execute(sa.insert(KitFile), new_rows)
     db.session.commit()
     cached = sum(w.cached for w in works) + shared
     return RenderSummary(rendered=rendered, cached=cached, removed=sum(w.removed for w in works))
+
+
+def _row(registration_id: int, spec: FileSpec, size: int) -> dict:
+    return {
+        "registration_id": registration_id,
+        "hero_id": spec.hero_id,
+        "slot": spec.slot,
+        "kind": spec.kind,
+        "cache_key": spec.key,
+        "path": spec.storage_path,
+        "content_type": spec.content_type,
+        "size": size,
+        "rendered_at": utcnow(),
+    }
 
 
 def _record(registration: Registration, spec: FileSpec, size: int, current: KitFile | None) -> KitFile:

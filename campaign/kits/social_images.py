@@ -97,7 +97,7 @@ def _crop_rect(source: tuple[int, int], target: tuple[int, int], focal: tuple[fl
     return left, top, left + width, top + height
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _fitted_photo(path: str, mtime: int, size: tuple[int, int], focal: tuple[float, float]) -> Image.Image:
     """The photo at ``path`` cropped around ``focal`` to the aspect ratio of ``size`` and scaled to
     it. When the photo already has the right width or height (the display derivative of an upright
@@ -112,7 +112,7 @@ def _fitted_photo(path: str, mtime: int, size: tuple[int, int], focal: tuple[flo
     return source.resize(size, RESAMPLE, box=box, reducing_gap=REDUCING_GAP)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _placeholder(visual: Visual, size: tuple[int, int], role: str) -> Image.Image:
     """A colour field with the campaign logo in its middle, for a hero without a photo."""
     field_ = Image.new("RGB", size, _colour(role, visual))
