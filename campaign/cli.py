@@ -1,10 +1,11 @@
 """Command-line interface: ``flask seed …``, ``flask stats``, ``flask mail send``, ``flask users …``,
-``flask kits …``, ``flask export …``."""
+``flask kits …``, ``flask export …``, ``flask jobs …``."""
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
 import click
 import sqlalchemy as sa
@@ -24,6 +25,9 @@ from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.heroes import services as hero_services
 from campaign.heroes.models import Consent, Hero
+from campaign.jobs import runner as jobs_runner
+from campaign.jobs.leader import AnotherJobsProcess
+from campaign.jobs.tasks import JOBS
 from campaign.kits import jobs as kit_jobs
 from campaign.kits.models import KitFile
 from campaign.monitoring import exports, history
@@ -37,6 +41,7 @@ kits = AppGroup("kits", help="Campaign kits: build them, or work through render 
 mail_cli = AppGroup("mail", help="The outbox.")
 users = AppGroup("users", help="Accounts.")
 import_cli = AppGroup("import", help="Import data.")
+jobs = AppGroup("jobs", help="The jobs process: schedules, outbox and render queue.")
 
 
 @seed.command("reference")
@@ -83,6 +88,17 @@ def collect_stats() -> dict[str, int]:
         "heroes": count(Hero),
         "heroes_public": len(hero_services.public_heroes(today=today)),
         "kit_files": count(KitFile),
+        "outbox_total": count(mail.OutboxMail),
+        "outbox_sent": db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(mail.OutboxMail)
+            .where(mail.OutboxMail.status == mail.MailStatus.SENT)
+        ),
+        "outbox_failed": db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(mail.OutboxMail)
+            .where(mail.OutboxMail.status == mail.MailStatus.FAILED)
+        ),
         "consents_withdrawn": db.session.scalar(
             sa.select(sa.func.count()).select_from(Consent).where(Consent.withdrawn_at.is_not(None))
         ),
@@ -202,6 +218,43 @@ def import_history(path: str) -> None:
     click.echo(f"{result.imported} participations imported{created}")
 
 
+@jobs.command("run")
+@click.option("--processes", type=int, default=1, show_default=True, help="Render worker processes (0: none).")
+def jobs_run(processes: int) -> None:
+    """Run the jobs process until SIGTERM or Ctrl-C."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        jobs_runner.run_forever(current_app._get_current_object(), processes=processes)
+    except AnotherJobsProcess as error:
+        raise click.ClickException(str(error)) from None
+
+
+@jobs.command("run-once")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+@click.option("--now", "moment", help="The moment to run for, ISO 8601 with a time zone (default: now).")
+def jobs_run_once(name: str, moment: str | None) -> None:
+    """Run one job for one moment, and print its record as JSON."""
+    if moment:
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError:
+            raise click.BadParameter("use ISO 8601, e.g. 2025-08-20T09:00:00+02:00", param_hint="--now") from None
+        if parsed.tzinfo is None:
+            raise click.BadParameter("add a time zone, e.g. 2025-08-20T09:00:00+02:00", param_hint="--now")
+        current_app.config["NOW"] = parsed.isoformat()
+    run = jobs_runner.run_job(name, clock.now())
+    summary = json.loads(run.summary) if run.summary else None
+    click.echo(json.dumps({"job": name, "outcome": run.outcome, "summary": summary, "error": run.error}))
+    if run.outcome != "done":
+        raise SystemExit(1)
+
+
+@jobs.command("status")
+def jobs_status() -> None:
+    """Print the leader, the next run of every job and the queue depth as JSON."""
+    click.echo(json.dumps(jobs_runner.status()))
+
+
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli):
+    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli, jobs):
         app.cli.add_command(command)

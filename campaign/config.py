@@ -64,6 +64,12 @@ class Defaults:
     # "outbox": queued mail waits for `flask mail send` (or the jobs process).
     MAIL_DELIVERY = "immediate"
 
+    # The jobs process (`flask jobs run`): schedule overrides by job name (APScheduler trigger
+    # arguments, or None to switch a job off; see campaign/jobs/schedule.py), and how often a
+    # process checks its leadership and beats its heart, in seconds.
+    JOBS_SCHEDULES: dict = {}
+    JOBS_LEADER_POLL = 5
+
     # Accounts.
     EMAIL_VERIFICATION_MAX_AGE = 48 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600

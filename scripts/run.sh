@@ -28,10 +28,11 @@ if [ "$("$VENV/bin/flask" stats --json | "$VENV/bin/python" -c 'import json,sys;
   log "loading demo data"
   "$VENV/bin/flask" seed demo
 fi
-# The render worker makes the kits officers ask for; it stops with the web server.
-log "starting the kit render worker"
-"$VENV/bin/flask" kits work --processes 1 &
-WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null' EXIT
+# The jobs process (schedules, outbox, kit render requests) runs beside the web server and
+# stops with it: Ctrl-C stops both.
+log "starting the jobs process"
+"$VENV/bin/flask" jobs run --processes 1 &
+JOBS=$!
+trap 'kill -TERM "$JOBS" 2>/dev/null; wait "$JOBS" 2>/dev/null' EXIT
 log "serving on http://127.0.0.1:${PORT:-5000} (Ctrl-C stops)"
 "$VENV/bin/flask" run --host 127.0.0.1 --port "${PORT:-5000}"

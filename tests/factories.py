@@ -159,3 +159,19 @@ def make_hero(
     db.session.add(hero)
     db.session.flush()
     return hero
+
+
+def queue_reset(user: User):
+    """A password-reset mail for ``user`` in the outbox (needs a request context)."""
+    from campaign.core import mail
+
+    return mail.queue(
+        "password_reset",
+        to=user.email,
+        locale=user.locale,
+        kind="password-reset",
+        subject="Kies een nieuw wachtwoord",
+        user=user,
+        link="http://localhost/x",
+        hours=2,
+    )

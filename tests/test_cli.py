@@ -40,6 +40,9 @@ def test_seed_reference_then_stats_then_demo(cli_app):
         "heroes_public": 0,
         "kit_files": 0,
         "consents_withdrawn": 0,
+        "outbox_total": 0,
+        "outbox_sent": 0,
+        "outbox_failed": 0,
     }
 
     result = runner.invoke(args=["seed", "reference"])

@@ -2,7 +2,10 @@
 
 ``queue`` renders a message in the recipient's language and stores it. ``deliver``
 sends what is pending through the configured transport: SMTP, or ``.eml`` files in
-development. A failed send stays in the outbox with its error and can be retried.
+development. ``deliver_due`` is the jobs process's: it claims one due message at a time
+(``SELECT … FOR UPDATE SKIP LOCKED``, so several processes never send the same one) and
+holds the row until the message is sent and marked. A failed send stays in the outbox with
+its error and is tried again after a growing delay (``retry_delay``), MAX_ATTEMPTS times.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import enum
 import smtplib
 import ssl
-from datetime import datetime
+from contextlib import ExitStack
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -23,6 +27,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.core.db import UTCDateTime, utcnow
 from campaign.extensions import db
+
+MAX_ATTEMPTS = 6
+IMMEDIATE_GRACE = timedelta(seconds=30)  # with MAIL_DELIVERY=immediate, the web request sends first
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failed attempt: 1, 4, 16, 64, 256 minutes."""
+    return timedelta(minutes=4 ** (max(attempts, 1) - 1))
 
 
 class MailStatus(enum.StrEnum):
@@ -49,6 +61,7 @@ class OutboxMail(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a failure: not before
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -190,25 +203,70 @@ def deliver(ids: list[int] | None = None, *, limit: int = 200) -> dict[str, int]
         for mail in mails:
             if mail.id not in done:
                 mail.attempts += 1
-                mail.status = MailStatus.FAILED
-                mail.last_error = f"{type(error).__name__}: {error}"
+                _failed(mail, error, utcnow())
                 counts["failed"] += 1
         db.session.commit()
     return counts
 
 
-def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int]) -> None:
+def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Send the messages that are due (pending, or failed and past their retry time, with
+    attempts left), one at a time: each row is claimed with ``FOR UPDATE SKIP LOCKED`` and
+    stays locked until it is sent and marked. With MAIL_DELIVERY=immediate, messages younger
+    than IMMEDIATE_GRACE are left to the web request that queued them."""
+    now = now or utcnow()
+    config = current_app.config
+    due = sa.and_(
+        OutboxMail.status != MailStatus.SENT,
+        OutboxMail.attempts < MAX_ATTEMPTS,
+        sa.or_(OutboxMail.next_attempt_at.is_(None), OutboxMail.next_attempt_at <= now),
+    )
+    if config["MAIL_DELIVERY"] == "immediate":
+        due = sa.and_(due, OutboxMail.created_at <= now - IMMEDIATE_GRACE)
+    counts = {"sent": 0, "failed": 0}
+    with ExitStack() as stack:
+        transport = None
+        for _ in range(limit):
+            mail = db.session.scalar(
+                sa.select(OutboxMail).where(due).order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True)
+            )
+            if mail is None:
+                db.session.rollback()
+                break
+            if transport is None:
+                try:
+                    transport = stack.enter_context(_transport(config))
+                except (smtplib.SMTPException, OSError) as error:
+                    current_app.logger.warning("mail transport unavailable: %s", error)
+                    mail.attempts += 1
+                    _failed(mail, error, now)
+                    counts["failed"] += 1
+                    db.session.commit()
+                    break
+            _send_one(transport, mail, config["MAIL_SENDER"], counts, now=now)
+    return counts
+
+
+def _failed(mail: OutboxMail, error: Exception, now: datetime) -> None:
+    mail.status = MailStatus.FAILED
+    mail.last_error = f"{type(error).__name__}: {error}"
+    mail.next_attempt_at = now + retry_delay(mail.attempts)
+
+
+def _send_one(
+    transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int], *, now: datetime | None = None
+) -> None:
     mail.attempts += 1
     try:
         transport.send(mail, build_message(mail, sender))
     except (smtplib.SMTPException, OSError) as error:
-        mail.status = MailStatus.FAILED
-        mail.last_error = f"{type(error).__name__}: {error}"
+        _failed(mail, error, now or utcnow())
         counts["failed"] += 1
     else:
         mail.status = MailStatus.SENT
         mail.sent_at = utcnow()
         mail.last_error = None
+        mail.next_attempt_at = None
         counts["sent"] += 1
     db.session.commit()
 

@@ -273,6 +273,25 @@ def _record(registration: Registration, spec: FileSpec, size: int, current: KitF
     return kit_file
 
 
+def claim_request(*, now: datetime | None = None) -> int | None:
+    """Take the oldest pending render request for this process: marked running and committed, so
+    no other process takes it (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). Returns its id."""
+    request = db.session.scalar(
+        sa.select(RenderRequest)
+        .where(RenderRequest.status == RenderStatus.PENDING)
+        .order_by(RenderRequest.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if request is None:
+        db.session.rollback()
+        return None
+    request.status = RenderStatus.RUNNING
+    request.started_at = now or utcnow()
+    db.session.commit()
+    return request.id
+
+
 def run_request(
     request_id: int,
     *,

@@ -48,24 +48,11 @@ def smtp_app(app, monkeypatch, smtp_server):
     return app
 
 
-def queue_reset(user):
-    return mail.queue(
-        "password_reset",
-        to=user.email,
-        locale=user.locale,
-        kind="password-reset",
-        subject="Kies een nieuw wachtwoord",
-        user=user,
-        link="http://localhost/x",
-        hours=2,
-    )
-
-
 def test_queued_mail_is_sent_over_smtp_as_html_and_text(smtp_app, smtp_server):
     collector, _ = smtp_server
     with smtp_app.test_request_context():
         user = factories.make_officer()
-        queued = queue_reset(user)
+        queued = factories.queue_reset(user)
         assert queued.status == MailStatus.PENDING
         counts = mail.deliver([queued.id])
     assert counts == {"sent": 1, "failed": 0}
@@ -87,7 +74,7 @@ def test_an_unreachable_server_marks_mail_failed_and_keeps_it(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens here
     monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 2)
     with app.test_request_context():
-        queued = queue_reset(factories.make_officer())
+        queued = factories.queue_reset(factories.make_officer())
         counts = mail.deliver([queued.id])
     assert counts == {"sent": 0, "failed": 1}
     assert queued.status == MailStatus.FAILED
@@ -98,7 +85,7 @@ def test_an_unreachable_server_marks_mail_failed_and_keeps_it(app, monkeypatch):
 def test_failed_mail_is_retried_by_the_cli(smtp_app, smtp_server):
     collector, _ = smtp_server
     with smtp_app.test_request_context():
-        queued = queue_reset(factories.make_officer())
+        queued = factories.queue_reset(factories.make_officer())
         queued.status = MailStatus.FAILED
         queued.last_error = "earlier failure"
         db.session.flush()

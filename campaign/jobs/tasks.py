@@ -1,0 +1,55 @@
+"""The jobs: plain functions of the moment they run for (``now``, aware). Each commits its own
+work and returns a small summary for the log and the job record."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+
+from campaign.core import mail, ratelimit
+from campaign.editions import services as edition_services
+from campaign.extensions import db
+from campaign.kits import services as kit_services
+from campaign.monitoring import services as monitoring_services
+from campaign.registrations.services import local_date
+
+FAILED_ATTEMPTS_KEPT = timedelta(days=1)
+
+
+def snapshot(now: datetime, **_: Any) -> dict[str, Any]:
+    """Record the current edition's key figures for the day (the dashboard's timeline)."""
+    edition = edition_services.current_edition()
+    if edition is None:
+        return {"skipped": "no current edition"}
+    day = local_date(now)
+    monitoring_services.take_snapshot(edition, today=day)
+    db.session.commit()
+    return {"edition": edition.year, "day": day.isoformat()}
+
+
+def purge(now: datetime, **_: Any) -> dict[str, Any]:
+    """Delete failed login and mail-request records older than a day."""
+    removed = ratelimit.purge_before(now - FAILED_ATTEMPTS_KEPT)
+    db.session.commit()
+    return {"failed_attempts_removed": removed}
+
+
+def outbox(now: datetime, **_: Any) -> dict[str, Any]:
+    """Send the mail that is due, one claimed row at a time."""
+    return mail.deliver_due(now=now)
+
+
+def render(now: datetime, *, renderer=None, **_: Any) -> dict[str, Any]:
+    """Carry out pending kit render requests, each claimed by one process."""
+    media_root = current_app.config["MEDIA_ROOT"]
+    done = []
+    while (request_id := kit_services.claim_request(now=now)) is not None:
+        kwargs = {"renderer": renderer} if renderer is not None else {}
+        summary = kit_services.run_request(request_id, today=local_date(now), media_root=media_root, now=now, **kwargs)
+        done.append({"request": request_id, "rendered": summary.rendered if summary else 0})
+    return {"requests": done}
+
+
+JOBS = {"snapshot": snapshot, "purge": purge, "outbox": outbox, "render": render}
