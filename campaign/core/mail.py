@@ -177,58 +177,49 @@ def _transport(config: dict[str, Any]) -> _FileTransport | _SMTPTransport:
 
 
 def deliver(ids: list[int] | None = None, *, limit: int = 200) -> dict[str, int]:
-    """Send pending mail (all of it, or the given ids) and commit after each message.
-
-    Returns counts of sent and failed messages. Never raises for a transport error:
-    the error is stored on the message.
-    """
-    query = sa.select(OutboxMail).where(OutboxMail.status != MailStatus.SENT).order_by(OutboxMail.id)
+    """Send unsent mail (all of it, or the given ids), retry times ignored (``flask mail send``,
+    and a request's own mail with MAIL_DELIVERY=immediate). Returns counts of sent and failed
+    messages; never raises for a transport error: the error is stored on the message."""
+    if ids is not None and not ids:
+        return {"sent": 0, "failed": 0}
+    wanted = OutboxMail.status != MailStatus.SENT
     if ids is not None:
-        if not ids:
-            return {"sent": 0, "failed": 0}
-        query = query.where(OutboxMail.id.in_(ids))
-    mails = list(db.session.scalars(query.limit(limit)))
-    counts = {"sent": 0, "failed": 0}
-    if not mails:
-        return counts
-    config = current_app.config
-    done: set[int] = set()
-    try:
-        with _transport(config) as transport:
-            for mail in mails:
-                _send_one(transport, mail, config["MAIL_SENDER"], counts)
-                done.add(mail.id)
-    except (smtplib.SMTPException, OSError) as error:
-        current_app.logger.warning("mail transport unavailable: %s", error)
-        for mail in mails:
-            if mail.id not in done:
-                mail.attempts += 1
-                _failed(mail, error, utcnow())
-                counts["failed"] += 1
-        db.session.commit()
-    return counts
+        wanted = sa.and_(wanted, OutboxMail.id.in_(ids))
+    return _deliver(wanted, now=utcnow(), limit=limit)
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Send the messages that are due (pending, or failed and past their retry time, with
-    attempts left), one at a time: each row is claimed with ``FOR UPDATE SKIP LOCKED`` and
-    stays locked until it is sent and marked. With MAIL_DELIVERY=immediate, messages younger
-    than IMMEDIATE_GRACE are left to the web request that queued them."""
+    """Send the messages that are due: pending, or failed and past their retry time, with
+    attempts left (the jobs process). With MAIL_DELIVERY=immediate, messages younger than
+    IMMEDIATE_GRACE are left to the web request that queued them."""
     now = now or utcnow()
-    config = current_app.config
     due = sa.and_(
         OutboxMail.status != MailStatus.SENT,
         OutboxMail.attempts < MAX_ATTEMPTS,
         sa.or_(OutboxMail.next_attempt_at.is_(None), OutboxMail.next_attempt_at <= now),
     )
-    if config["MAIL_DELIVERY"] == "immediate":
+    if current_app.config["MAIL_DELIVERY"] == "immediate":
         due = sa.and_(due, OutboxMail.created_at <= now - IMMEDIATE_GRACE)
+    return _deliver(due, now=now, limit=limit)
+
+
+def _deliver(wanted: sa.ColumnElement[bool], *, now: datetime, limit: int) -> dict[str, int]:
+    """Send the messages matching ``wanted`` one at a time: each row is claimed with
+    ``SELECT … FOR UPDATE SKIP LOCKED`` (so no other process sends it meanwhile) and stays
+    locked until it is sent and marked. When the transport cannot be reached, the message in
+    hand is marked failed and the rest wait for the next run."""
+    config = current_app.config
     counts = {"sent": 0, "failed": 0}
+    tried: list[int] = []  # each message once per run, whatever its outcome
     with ExitStack() as stack:
         transport = None
         for _ in range(limit):
             mail = db.session.scalar(
-                sa.select(OutboxMail).where(due).order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True)
+                sa.select(OutboxMail)
+                .where(wanted, OutboxMail.id.not_in(tried))
+                .order_by(OutboxMail.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
             )
             if mail is None:
                 db.session.rollback()
@@ -243,6 +234,7 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
                     counts["failed"] += 1
                     db.session.commit()
                     break
+            tried.append(mail.id)
             _send_one(transport, mail, config["MAIL_SENDER"], counts, now=now)
     return counts
 
@@ -260,7 +252,7 @@ def _send_one(
     try:
         transport.send(mail, build_message(mail, sender))
     except (smtplib.SMTPException, OSError) as error:
-        _failed(mail, error, now or utcnow())
+        _failed(mail, error, now)
         counts["failed"] += 1
     else:
         mail.status = MailStatus.SENT

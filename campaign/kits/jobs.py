@@ -14,7 +14,6 @@ from campaign.core import clock, media
 from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.kits import services, worker
-from campaign.kits.models import RenderRequest, RenderStatus
 from campaign.reference.models import Municipality
 from campaign.registrations.models import Registration, RegistrationStatus
 from campaign.registrations.services import local_date
@@ -87,14 +86,8 @@ def work(*, once: bool, processes: int, interval: float, echo: Callable[[str], N
     media_root = current_app.config["MEDIA_ROOT"]
     with _renderer(processes) as renderer:
         while True:
-            request_id = db.session.scalar(
-                sa.select(RenderRequest.id)
-                .where(RenderRequest.status == RenderStatus.PENDING)
-                .order_by(RenderRequest.id)
-                .limit(1)
-            )
+            request_id = services.claim_request(now=clock.now())
             if request_id is None:
-                db.session.rollback()
                 if once:
                     return
                 time.sleep(interval)
