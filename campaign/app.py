@@ -26,6 +26,7 @@ from campaign.kits.views import bp as kits_bp
 from campaign.monitoring.views import bp as monitoring_bp
 from campaign.press.views import bp as public_bp
 from campaign.registrations.views import bp as registrations_bp
+from campaign.reminders.views import bp as reminders_bp
 from campaign.site.media import bp as media_bp
 from campaign.site.views import bp as site_bp
 
@@ -75,6 +76,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         heroes_bp,
         kits_bp,
         monitoring_bp,
+        reminders_bp,
         public_bp,
         media_bp,
     ):

@@ -68,6 +68,8 @@ class Defaults:
     # arguments, or None to switch a job off; see campaign/jobs/schedule.py), and how often a
     # process checks its leadership and beats its heart, in seconds.
     JOBS_SCHEDULES: dict = {}
+    # The address of the platform, for links in mails sent outside a request (the jobs process).
+    PUBLIC_URL = "http://127.0.0.1:5000"
     JOBS_LEADER_POLL = 5
 
     # Accounts.

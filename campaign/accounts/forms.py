@@ -69,6 +69,10 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(_l("Reason (sent to the applicant)"), [max_length(1000)], filters=[strip])
 
 
+class ReminderForm(FlaskForm):
+    reminders = BooleanField(_l("Send me reminders about deadlines and the campaign kit"))
+
+
 class ApprovedDomainForm(FlaskForm):
     municipality = SelectField(
         _l("Municipality"),

@@ -38,6 +38,7 @@ class User(db.Model):
     status: Mapped[UserStatus] = mapped_column(_enum(UserStatus), default=UserStatus.UNVERIFIED)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     locale: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    reminders_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # no reminder mails
     # Bumped when the password changes, so that older sessions and reset links stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,6 +15,7 @@ from campaign.accounts.forms import (
     DecisionForm,
     EmailForm,
     LoginForm,
+    ReminderForm,
     ResetPasswordForm,
     SignUpForm,
 )
@@ -274,7 +275,19 @@ def delete_domain(domain_id: int) -> Response:
     return redirect(url_for("accounts.domains"))
 
 
-@bp.route("/profile")
+@bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile() -> str:
-    return render_template("accounts/profile.html")
+def profile() -> str | Response:
+    form = ReminderForm(reminders=not current_user.reminders_opt_out)
+    if form.validate_on_submit():
+        current_user.reminders_opt_out = not form.reminders.data
+        db.session.commit()
+        if form.reminders.data:
+            flash(_("You will get reminders again."), "info")
+        else:
+            flash(
+                _("You will no longer get reminders. Mails you ask for, such as a password reset, still arrive."),
+                "info",
+            )
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", reminder_form=form)

@@ -22,6 +22,7 @@ TIMEZONE = ZoneInfo("Europe/Brussels")
 DEFAULT_SCHEDULES: dict[str, dict[str, Any]] = {
     "snapshot": {"type": "cron", "hour": 0, "minute": 15},  # the day's participation figures
     "purge": {"type": "cron", "hour": 3, "minute": 30},  # old failed-login records
+    "reminders": {"type": "cron", "hour": 9, "minute": 0},  # the reminder rules (campaign/reminders)
     "outbox": {"type": "interval", "seconds": 10},  # mail waiting to be sent
     "render": {"type": "interval", "seconds": 2},  # kit render requests
 }

@@ -14,6 +14,7 @@ from campaign.extensions import db
 from campaign.kits import services as kit_services
 from campaign.monitoring import services as monitoring_services
 from campaign.registrations.services import local_date
+from campaign.reminders import services as reminder_services
 
 FAILED_ATTEMPTS_KEPT = timedelta(days=1)
 
@@ -44,12 +45,22 @@ def outbox(now: datetime, **_: Any) -> dict[str, Any]:
 def render(now: datetime, *, renderer=None, **_: Any) -> dict[str, Any]:
     """Carry out pending kit render requests, each claimed by one process."""
     media_root = current_app.config["MEDIA_ROOT"]
+    renderer = renderer or kit_services.in_process
     done = []
     while (request_id := kit_services.claim_request(now=now)) is not None:
-        kwargs = {"renderer": renderer} if renderer is not None else {}
-        summary = kit_services.run_request(request_id, today=local_date(now), media_root=media_root, now=now, **kwargs)
+        summary = kit_services.run_request(
+            request_id, today=local_date(now), media_root=media_root, now=now, renderer=renderer
+        )
         done.append({"request": request_id, "rendered": summary.rendered if summary else 0})
     return {"requests": done}
 
 
-JOBS = {"snapshot": snapshot, "purge": purge, "outbox": outbox, "render": render}
+def reminders(now: datetime, **_: Any) -> dict[str, Any]:
+    """Queue the reminders due on ``now``'s day (each mail once), then send them."""
+    with reminder_services.public_context():
+        queued = reminder_services.send_due(now)
+        sent = mail.deliver([mail_id for ids in queued.values() for mail_id in ids])
+    return {"queued": {rule: len(ids) for rule, ids in queued.items()}, **sent}
+
+
+JOBS = {"snapshot": snapshot, "purge": purge, "reminders": reminders, "outbox": outbox, "render": render}

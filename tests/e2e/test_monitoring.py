@@ -3,7 +3,7 @@ violation, the charts are drawn, and the map is reachable by keyboard."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import TEAM_EMAIL, assert_accessible, log_in
+from tests.e2e.conftest import OFFICER_EMAIL, TEAM_EMAIL, assert_accessible, log_in
 
 
 def test_dashboard_and_map_are_accessible(new_page):
@@ -30,7 +30,16 @@ def test_dashboard_and_map_are_accessible(new_page):
     assert "/team/municipalities/" in page.url
     assert_accessible(page)
 
-    for path in ("/team/gaps", "/team/exports", "/team/history", "/team/audit"):
+    for path in (
+        "/team/gaps",
+        "/team/exports",
+        "/team/history",
+        "/team/audit",
+        "/team/reminders",
+        "/team/reminders/consent-missing/preview",
+        "/team/mail/failed",
+        "/account/profile",
+    ):
         page.goto(path)
         assert_accessible(page)
     page.goto("/deelnemers")
@@ -42,3 +51,19 @@ def test_dashboard_and_map_are_accessible(new_page):
     skip.focus()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "participants-list"
+
+
+def test_officer_reminder_switch_is_accessible(new_page):
+    page = new_page()
+    log_in(page, OFFICER_EMAIL)
+    page.goto("/account/profile")
+    box = page.get_by_label("Stuur mij herinneringen over deadlines en de campagnekit")
+    assert box.is_checked()
+    assert_accessible(page)
+    box.uncheck()
+    page.locator("main").get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert not page.get_by_label("Stuur mij herinneringen over deadlines en de campagnekit").is_checked()
+    assert_accessible(page)
+    page.get_by_label("Stuur mij herinneringen over deadlines en de campagnekit").check()
+    page.locator("main").get_by_role("button", name="Opslaan").click()

@@ -1,0 +1,76 @@
+"""The team's reminder page: the rules of the current edition with their days, audiences and
+sends; pause and resume; a preview of each mail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaign.core import clock, mail
+from campaign.core.auth import team_required
+from campaign.core.forms import EmptyForm
+from campaign.editions import services as edition_services
+from campaign.extensions import db
+from campaign.registrations.services import local_date
+from campaign.reminders import services
+
+bp = Blueprint("reminders", __name__)
+
+
+def _edition():
+    edition = edition_services.current_edition()
+    if edition is None:
+        abort(404)
+    return edition
+
+
+@bp.route("/team/reminders")
+@team_required
+def index() -> str:
+    edition = edition_services.current_edition()
+    today = local_date(clock.now())
+    plans = services.plans(edition, today=today) if edition else []
+    return render_template("reminders/index.html", edition=edition, plans=plans, today=today, form=EmptyForm())
+
+
+@bp.route("/team/reminders/<rule_key>/<any(pause, resume):action>", methods=["POST"])
+@team_required
+def switch(rule_key: str, action: str) -> Response:
+    rule = services.rule_or_none(rule_key)
+    if rule is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.set_paused(rule, action == "pause", by=current_user)
+        db.session.commit()
+        if action == "pause":
+            flash(
+                _("The reminder “%(rule)s” is paused: it sends nothing until you resume it.", rule=rule.title), "info"
+            )
+        else:
+            flash(_("The reminder “%(rule)s” is active again.", rule=rule.title), "info")
+    return redirect(url_for("reminders.index"))
+
+
+@bp.route("/team/reminders/<rule_key>/preview")
+@team_required
+def preview(rule_key: str) -> str:
+    rule = services.rule_or_none(rule_key)
+    if rule is None:
+        abort(404)
+    edition = _edition()
+    shown = services.preview(rule, edition, today=local_date(clock.now()), reader=current_user)
+    return render_template("reminders/preview.html", rule=rule, edition=edition, preview=shown)
+
+
+@bp.route("/team/mail/failed")
+@team_required
+def failures() -> str:
+    """Outbox mail whose last attempt failed, with the error, for the team."""
+    failed = db.session.scalars(
+        db.select(mail.OutboxMail)
+        .where(mail.OutboxMail.status == mail.MailStatus.FAILED)
+        .order_by(mail.OutboxMail.id.desc())
+        .limit(200)
+    ).all()
+    return render_template("reminders/failures.html", mails=failed, max_attempts=mail.MAX_ATTEMPTS)
