@@ -68,6 +68,9 @@ class Defaults:
     # arguments, or None to switch a job off; see campaign/jobs/schedule.py), and how often a
     # process checks its leadership and beats its heart, in seconds.
     JOBS_SCHEDULES: dict = {}
+    # Heroes' personal data is erased from editions more than this many years old (the jobs
+    # process's nightly "retention" job); figures stay. None or 0 keeps everything.
+    RETENTION_YEARS: int | None = 5
     # The address of the platform, for links in mails sent outside a request (the jobs process).
     PUBLIC_URL = "http://127.0.0.1:5000"
     JOBS_LEADER_POLL = 5

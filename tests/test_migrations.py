@@ -14,24 +14,31 @@ from tests.conftest import base_config, database_url
 def test_upgrade_from_empty_matches_the_models(tmp_path):
     app = create_app(base_config(tmp_path, database_url(tmp_path, "migrations")))
     with app.app_context():
-        upgrade()
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True, "render_item": render_item})
-            diff = compare_metadata(context, db.metadata)
-        assert diff == []
+        try:
+            _check_upgrade_and_downgrade()
+        finally:  # a failure must not leave connections that block the suite's teardown
+            db.session.remove()
+            db.engine.dispose()
 
-        tables = set(sa.inspect(db.engine).get_table_names())
-        assert {
-            "municipality",
-            "former_municipality",
-            "province",
-            "sdg",
-            "edition",
-            "user_account",
-            "registration",
-            "outbox_mail",
-        } <= tables
 
-        downgrade(revision="base")
-        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        db.engine.dispose()
+def _check_upgrade_and_downgrade() -> None:
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_item": render_item})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+    tables = set(sa.inspect(db.engine).get_table_names())
+    assert {
+        "municipality",
+        "former_municipality",
+        "province",
+        "sdg",
+        "edition",
+        "user_account",
+        "registration",
+        "outbox_mail",
+    } <= tables
+
+    downgrade(revision="base")
+    assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}

@@ -7,6 +7,7 @@ uploaded twice is stored once.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -138,3 +139,30 @@ def save_logo(root: str | Path, data: bytes, *, limits: images.ImageLimits | Non
     db.session.add(upload)
     db.session.flush()
     return upload
+
+
+def delete_unreferenced(root: str | Path, ids: Iterable[int]) -> int:
+    """Delete the uploads among ``ids`` that no row refers to any more (every foreign key to
+    ``upload`` is checked), with their files. Uploads are shared by content, so a photo used
+    elsewhere stays. Returns how many were deleted."""
+    references = [
+        column
+        for table in db.metadata.tables.values()
+        for column in table.columns
+        if any(key.column.table.name == Upload.__tablename__ for key in column.foreign_keys)
+    ]
+    db.session.flush()
+    deleted = 0
+    for upload in db.session.scalars(sa.select(Upload).where(Upload.id.in_(set(ids)))):
+        if any(
+            db.session.scalar(sa.select(column).where(column == upload.id).limit(1)) is not None
+            for column in references
+        ):
+            continue
+        paths = {upload.path, upload.display_path, upload.thumb_path} - {None}
+        db.session.delete(upload)
+        for path in paths:
+            media.resolve(root, path).unlink(missing_ok=True)
+        deleted += 1
+    db.session.flush()
+    return deleted

@@ -51,6 +51,7 @@ class Hero(TimestampMixin, db.Model):
     photo_credit: Mapped[str] = mapped_column(sa.String(200), default="")
     focal_x: Mapped[float] = mapped_column(default=0.5)
     focal_y: Mapped[float] = mapped_column(default=0.5)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # personal data erased (retention)
 
     registration: Mapped[Registration] = relationship()
     edition: Mapped[Edition] = relationship()

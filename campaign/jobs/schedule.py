@@ -23,6 +23,8 @@ DEFAULT_SCHEDULES: dict[str, dict[str, Any]] = {
     "snapshot": {"type": "cron", "hour": 0, "minute": 15},  # the day's participation figures
     "purge": {"type": "cron", "hour": 3, "minute": 30},  # old failed-login records
     "reminders": {"type": "cron", "hour": 9, "minute": 0},  # the reminder rules (campaign/reminders)
+    "consent-expiry": {"type": "cron", "hour": 2, "minute": 0},  # expired consent: kit files, officers told
+    "retention": {"type": "cron", "hour": 3, "minute": 45},  # heroes' personal data after RETENTION_YEARS
     "outbox": {"type": "interval", "seconds": 10},  # mail waiting to be sent
     "render": {"type": "interval", "seconds": 2},  # kit render requests
 }

@@ -11,6 +11,7 @@ from flask import current_app
 from campaign.core import mail, ratelimit
 from campaign.editions import services as edition_services
 from campaign.extensions import db
+from campaign.heroes import retention
 from campaign.kits import services as kit_services
 from campaign.monitoring import services as monitoring_services
 from campaign.registrations.services import local_date
@@ -55,12 +56,45 @@ def render(now: datetime, *, renderer=None, **_: Any) -> dict[str, Any]:
     return {"requests": done}
 
 
+def _links():
+    """A request context for the absolute links in mails, on PUBLIC_URL (or SERVER_NAME)."""
+    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
+
+
 def reminders(now: datetime, **_: Any) -> dict[str, Any]:
     """Queue the reminders due on ``now``'s day (each mail once), then send them."""
-    with reminder_services.public_context():
+    with _links():
         queued = reminder_services.send_due(now)
         sent = mail.deliver([mail_id for ids in queued.values() for mail_id in ids])
     return {"queued": {rule: len(ids) for rule, ids in queued.items()}, **sent}
 
 
-JOBS = {"snapshot": snapshot, "purge": purge, "reminders": reminders, "outbox": outbox, "render": render}
+def consent_expiry(now: datetime, **_: Any) -> dict[str, Any]:
+    """Drop the kit files of consent that expired and tell the officers (once per consent)."""
+    with _links():
+        result = retention.expire_consents(today=local_date(now))
+        db.session.commit()
+        sent = mail.deliver(result.mails)
+    return {"consents_expired": result.heroes, **sent}
+
+
+def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
+    """Erase the personal data of heroes of editions older than RETENTION_YEARS."""
+    years = current_app.config["RETENTION_YEARS"]
+    if not years:
+        return {"skipped": "RETENTION_YEARS is not set"}
+    before = local_date(now).year - int(years)
+    erased = retention.erase_before(before, now=now, media_root=current_app.config["MEDIA_ROOT"])
+    db.session.commit()
+    return {"editions_before": before, "heroes_erased": erased}
+
+
+JOBS = {
+    "snapshot": snapshot,
+    "purge": purge,
+    "reminders": reminders,
+    "consent-expiry": consent_expiry,
+    "retention": retention_purge,
+    "outbox": outbox,
+    "render": render,
+}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import force_locale, format_date
 
 from campaign.accounts.models import User
@@ -67,7 +67,7 @@ def _queue(rule: Rule, edition: Edition, target: Target, user: User) -> mail.Out
 def send_due(now: datetime) -> dict[str, list[int]]:
     """Queue every reminder that is due on ``now``'s day for the current edition; mails queued
     before (same edition, rule, municipality, person) are not queued again. Returns the ids of
-    the new mails per rule. Needs a request context for the links (see ``public_context``)."""
+    the new mails per rule. Needs a request context for the links (the jobs process makes one)."""
     edition = edition_services.current_edition()
     if edition is None:
         return {}
@@ -100,12 +100,6 @@ def _sent_keys(edition: Edition, rule: Rule) -> set[str]:
             )
         )
     )
-
-
-def public_context():
-    """A request context for building absolute links outside a request (the jobs process):
-    on PUBLIC_URL."""
-    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
 
 
 # The team's view --------------------------------------------------------------------------------

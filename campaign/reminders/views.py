@@ -3,17 +3,23 @@ sends; pause and resume; a preview of each mail."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from campaign.core import clock, mail
 from campaign.core.auth import team_required
 from campaign.core.forms import EmptyForm
 from campaign.editions import services as edition_services
 from campaign.extensions import db
+from campaign.reference.models import Province
 from campaign.registrations.services import local_date
+from campaign.reminders import mailings as mailing_services
 from campaign.reminders import services
+from campaign.reminders.forms import MailingForm
+from campaign.reminders.mailings import AUDIENCES
 
 bp = Blueprint("reminders", __name__)
 
@@ -74,3 +80,48 @@ def failures() -> str:
         .limit(200)
     ).all()
     return render_template("reminders/failures.html", mails=failed, max_attempts=mail.MAX_ATTEMPTS)
+
+
+def _mailing_form() -> MailingForm:
+    form = MailingForm()
+    form.province.choices = [SelectChoice("", _("All of Flanders"))] + [
+        SelectChoice(str(province.id), province.name(str(get_locale() or "nl")))
+        for province in db.session.scalars(db.select(Province).order_by(Province.name_nl))
+    ]
+    return form
+
+
+@bp.route("/team/mailings", methods=["GET", "POST"])
+@team_required
+def mailings() -> str | Response:
+    """Write a mailing, preview it with its number of recipients, then send it."""
+    edition = _edition()
+    form = _mailing_form()
+    shown = None
+    if form.validate_on_submit():
+        province_id = int(form.province.data) if form.province.data else None
+        reach = mailing_services.reach(edition, form.audience.data, province_id)
+        if request.form.get("action") == "send" and reach.people:
+            sent = mailing_services.send(
+                edition,
+                audience=form.audience.data,
+                province_id=province_id,
+                subject=form.subject.data,
+                body=form.body.data,
+                by=current_user,
+            )
+            db.session.commit()
+            flash(
+                ngettext(
+                    "The mailing is on its way to %(num)d person.",
+                    "The mailing is on its way to %(num)d people.",
+                    sent.recipients,
+                ),
+                "info",
+            )
+            return redirect(url_for("reminders.mailings"))
+        text, _html = mailing_services.render(form.subject.data, form.body.data, current_user)
+        shown = {"reach": reach, "text": text}
+    return render_template(
+        "reminders/mailings.html", form=form, preview=shown, sent=mailing_services.recent(), audiences=AUDIENCES
+    )

@@ -38,6 +38,7 @@ def test_dashboard_and_map_are_accessible(new_page):
         "/team/reminders",
         "/team/reminders/consent-missing/preview",
         "/team/mail/failed",
+        "/team/mailings",
         "/account/profile",
     ):
         page.goto(path)

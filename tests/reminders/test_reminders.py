@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from campaign.core.mail import MailStatus, OutboxMail
 from campaign.extensions import db
 from campaign.jobs import runner
-from campaign.reference.models import FormerMunicipality
+from campaign.reference.models import FormerMunicipality, Province
 from campaign.reminders import services
 from campaign.reminders.rules import BY_KEY
 from tests import factories
@@ -168,3 +168,47 @@ def test_officer_switches_reminders_off_and_on(client, auth, officer):
     assert officer.reminders_opt_out is True
     client.post("/account/profile", data={"reminders": "y"})
     assert officer.reminders_opt_out is False
+
+
+def test_team_previews_a_mailing_with_its_reach_then_sends_it_once(client, auth, campaign, team_user, now):
+    now("2025-08-20T09:00:00+02:00")
+    auth.login(team_user)
+    antwerp = db.session.scalar(sa.select(Province.id).where(Province.name_nl == "Antwerpen"))
+    form = {
+        "audience": "registered",
+        "province": str(antwerp),
+        "subject": "Vlaggen ophalen",
+        "body": "Beste collega,\n\nDe vlaggen liggen klaar in het provinciehuis.",
+    }
+    page = client.post("/team/mailings", data={**form, "action": "preview"}).get_data(as_text=True)
+    assert "Deze mailing bereikt 1 persoon" in page and "in 1 gemeente" in page  # Antwerpen only
+    assert "De vlaggen liggen klaar in het provinciehuis." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail)) == 0  # a preview sends nothing
+
+    response = client.post("/team/mailings", data={**form, "action": "send"})
+    assert response.status_code == 302
+    [queued] = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.kind == "mailing")).all()
+    assert queued.to_address == "antwerpen@example.be" and queued.subject == "Vlaggen ophalen"
+    assert "De vlaggen liggen klaar" in queued.body_text and "<p" in queued.body_html
+    assert "Vlaggen ophalen" in client.get("/team/mailings").get_data(as_text=True)
+
+    # Everyone registered, all of Flanders: the officer who opted out is left out.
+    page = client.post("/team/mailings", data={**form, "province": "", "action": "preview"}).get_data(as_text=True)
+    assert "Deze mailing bereikt 3 personen" in page
+
+
+def test_a_mailing_without_subject_or_message_says_what_is_missing(client, auth, campaign, team_user, now):
+    now("2025-08-20T09:00:00+02:00")
+    auth.login(team_user)
+    response = client.post("/team/mailings", data={"audience": "registered", "province": "", "action": "send"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Vul een onderwerp in." in page and "Schrijf het bericht." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail)) == 0
+    bad = client.post(
+        "/team/mailings", data={"audience": "nonsense", "province": "999999", "subject": "x", "body": "y"}
+    )
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Ongeldige keuze." in page
+    assert 'id="audience-error"' in page and 'id="province-error"' in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail)) == 0
