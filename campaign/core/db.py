@@ -49,11 +49,15 @@ class TimestampMixin:
 @sa.event.listens_for(sa.Engine, "connect")
 def _sqlite_connect(dbapi_connection: object, connection_record: object) -> None:
     """On SQLite: enforce foreign keys as PostgreSQL does, and let SQLAlchemy (not the
-    driver) open transactions, so that savepoints and rollbacks behave as documented."""
+    driver) open transactions, so that savepoints and rollbacks behave as documented. The
+    write-ahead log lets the web server and the jobs process read while the other writes, and
+    a writer waits up to 10 s for another instead of failing at once."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
         cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; "memory" for :memory:
         cursor.close()
 
 

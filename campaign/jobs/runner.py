@@ -6,6 +6,7 @@ Web processes never import this module's scheduler: only ``flask jobs run`` star
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -86,6 +87,16 @@ def queue_depth() -> dict[str, int]:
     return {"outbox": outbox or 0, "render": render or 0}
 
 
+def alive_processes(now: datetime) -> set[str]:
+    """Names of the jobs processes with a fresh heartbeat."""
+    fresh = now - timedelta(seconds=3 * current_app.config["JOBS_LEADER_POLL"])
+    return set(
+        db.session.scalars(
+            sa.select(JobProcess.name).where(JobProcess.stopped_at.is_(None), JobProcess.heartbeat_at >= fresh)
+        )
+    )
+
+
 def status(now: datetime | None = None) -> dict[str, Any]:
     """The leader, the live processes, each job's next and last run, and the queue depth."""
     now = now or clock.now()
@@ -130,6 +141,10 @@ class JobsProcess:
         self.leadership: Leadership | None = None
         self.renderer = None
         self.process_id: int | None = None
+        # SQLite lets one connection write at a time, and a transaction that read before another
+        # connection wrote cannot write at all ("database is locked", whatever the timeout): on
+        # SQLite the jobs of this process take turns. PostgreSQL needs no such care.
+        self._turns: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
 
     def stop(self, *_: object) -> None:
         self.stopping.set()
@@ -137,6 +152,8 @@ class JobsProcess:
     def run(self) -> None:
         with self.app.app_context(), ExitStack() as stack:
             self.leadership = Leadership(db.engine, lock_file=lock_file(self.app))  # may refuse (SQLite)
+            if not self.leadership.postgres:
+                self._turns = threading.Lock()
             stack.callback(self.leadership.release)
             if self.processes > 0 and "render" in self.schedules:
                 self.renderer = stack.enter_context(
@@ -164,7 +181,7 @@ class JobsProcess:
             log.info("jobs process %s stopping", self.name)
 
     def _heartbeat_in_context(self) -> None:
-        with self.app.app_context():
+        with self._turns, self.app.app_context():
             self._heartbeat()
 
     def _heartbeat(self) -> None:
@@ -189,7 +206,7 @@ class JobsProcess:
     def _fire(self, schedule: Schedule) -> None:
         if self.stopping.is_set():
             return
-        with self.app.app_context():
+        with self._turns, self.app.app_context():
             now = clock.now()
             if schedule.leader_only:
                 if not self.leadership.is_leader:
@@ -199,7 +216,7 @@ class JobsProcess:
                     log.info("%s: %s %s", schedule.name, run.outcome, run.summary or run.error)
                 return
             try:
-                summary = JOBS[schedule.name](now, renderer=self.renderer)
+                summary = JOBS[schedule.name](now, renderer=self.renderer, worker=self.name, alive=alive_processes(now))
             except Exception:
                 db.session.rollback()
                 log.exception("job %s failed", schedule.name)

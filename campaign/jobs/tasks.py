@@ -43,17 +43,21 @@ def outbox(now: datetime, **_: Any) -> dict[str, Any]:
     return mail.deliver_due(now=now)
 
 
-def render(now: datetime, *, renderer=None, **_: Any) -> dict[str, Any]:
-    """Carry out pending kit render requests, each claimed by one process."""
+def render(
+    now: datetime, *, renderer=None, worker: str | None = None, alive: set[str] = frozenset(), **_: Any
+) -> dict[str, Any]:
+    """Carry out pending kit render requests, each claimed by one process (``worker``); first
+    put back those of jobs processes that are no longer ``alive``."""
     media_root = current_app.config["MEDIA_ROOT"]
     renderer = renderer or kit_services.in_process
+    requeued = kit_services.requeue_abandoned(set(alive)) if worker else []
     done = []
-    while (request_id := kit_services.claim_request(now=now)) is not None:
+    while (request_id := kit_services.claim_request(now=now, worker=worker)) is not None:
         summary = kit_services.run_request(
             request_id, today=local_date(now), media_root=media_root, now=now, renderer=renderer
         )
         done.append({"request": request_id, "rendered": summary.rendered if summary else 0})
-    return {"requests": done}
+    return {"requests": done, "requeued": requeued}
 
 
 def _links():

@@ -82,6 +82,7 @@ class RenderRequest(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    worker: Mapped[str | None] = mapped_column(sa.String(160))  # the jobs process (host:pid) carrying it out
 
     registration: Mapped[Registration] = relationship()
 

@@ -273,9 +273,10 @@ def _record(registration: Registration, spec: FileSpec, size: int, current: KitF
     return kit_file
 
 
-def claim_request(*, now: datetime | None = None) -> int | None:
-    """Take the oldest pending render request for this process: marked running and committed, so
-    no other process takes it (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). Returns its id."""
+def claim_request(*, now: datetime | None = None, worker: str | None = None) -> int | None:
+    """Take the oldest pending render request for this process: marked running (by ``worker``)
+    and committed, so no other process takes it (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+    Returns its id."""
     request = db.session.scalar(
         sa.select(RenderRequest)
         .where(RenderRequest.status == RenderStatus.PENDING)
@@ -288,8 +289,26 @@ def claim_request(*, now: datetime | None = None) -> int | None:
         return None
     request.status = RenderStatus.RUNNING
     request.started_at = now or utcnow()
+    request.worker = worker
     db.session.commit()
     return request.id
+
+
+def requeue_abandoned(alive: set[str]) -> list[int]:
+    """Put back in the queue the running requests whose jobs process is gone (not in ``alive``,
+    the processes with a fresh heartbeat): it died mid-render. The files it finished stay, each
+    complete (written atomically, recorded after it exists); the rest are rendered again."""
+    stmt = sa.select(RenderRequest).where(
+        RenderRequest.status == RenderStatus.RUNNING, RenderRequest.worker.is_not(None)
+    )
+    if alive:
+        stmt = stmt.where(RenderRequest.worker.not_in(alive))
+    requeued = []
+    for request in db.session.scalars(stmt.with_for_update(skip_locked=True)):
+        request.status, request.worker, request.started_at = RenderStatus.PENDING, None, None
+        requeued.append(request.id)
+    db.session.commit()
+    return requeued
 
 
 def run_request(

@@ -89,11 +89,12 @@ def _crop_rect(source: tuple[int, int], target: tuple[int, int], focal: tuple[fl
     source_width, source_height = source
     target_width, target_height = target
     scale = min(source_width / target_width, source_height / target_height)
-    width, height = target_width * scale, target_height * scale
+    # Rounding may make a side a hair longer than the source's: keep the box inside it.
+    width, height = min(target_width * scale, source_width), min(target_height * scale, source_height)
     fx = min(max(focal[0], 0.0), 1.0) * source_width
     fy = min(max(focal[1], 0.0), 1.0) * source_height
-    left = min(max(fx - width / 2, 0.0), source_width - width)
-    top = min(max(fy - height / 2, 0.0), source_height - height)
+    left = max(min(fx - width / 2, source_width - width), 0.0)
+    top = max(min(fy - height / 2, source_height - height), 0.0)
     return left, top, left + width, top + height
 
 

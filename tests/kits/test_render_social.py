@@ -197,6 +197,14 @@ def test_crop_rectangle_keeps_the_focal_point_central_and_inside_the_image():
     assert crop((1600, 2000), (1080, 480), (0.5, 0.0)) == pytest.approx((0, 0, 1600, 711.11), abs=0.01)
     assert crop((1600, 2000), (1080, 480), (0.5, 1.0)) == pytest.approx((0, 1288.89, 1600, 2000), abs=0.01)
     assert crop((3000, 1000), (440, 630), (0.2, 0.5)) == pytest.approx((250.79, 0, 949.21, 1000), abs=0.01)
+    # Whatever the photo's size, the box stays inside it: rounding once put it a hair outside,
+    # and resizing from a box with a negative offset fails ("box offset can't be negative").
+    for width in range(600, 2400, 13):
+        for height in range(600, 2400, 17):
+            for size in SocialSize:
+                for focal in ((0.0, 0.0), (0.5, 0.5), (1.0, 1.0)):
+                    left, top, right, bottom = crop((width, height), size.pixels, focal)
+                    assert 0 <= left <= right <= width and 0 <= top <= bottom <= height, (width, height, size)
 
 
 def test_without_a_photo_the_box_is_a_colour_field(photos):
