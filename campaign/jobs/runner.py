@@ -87,27 +87,26 @@ def queue_depth() -> dict[str, int]:
     return {"outbox": outbox or 0, "render": render or 0}
 
 
-def alive_processes(now: datetime) -> set[str]:
-    """Names of the jobs processes with a fresh heartbeat."""
+def _alive(now: datetime) -> list[JobProcess]:
+    """The jobs processes with a fresh heartbeat (within three polls)."""
     fresh = now - timedelta(seconds=3 * current_app.config["JOBS_LEADER_POLL"])
-    return set(
-        db.session.scalars(
-            sa.select(JobProcess.name).where(JobProcess.stopped_at.is_(None), JobProcess.heartbeat_at >= fresh)
-        )
-    )
-
-
-def status(now: datetime | None = None) -> dict[str, Any]:
-    """The leader, the live processes, each job's next and last run, and the queue depth."""
-    now = now or clock.now()
-    fresh = now - timedelta(seconds=3 * current_app.config["JOBS_LEADER_POLL"])
-    alive = list(
+    return list(
         db.session.scalars(
             sa.select(JobProcess)
             .where(JobProcess.stopped_at.is_(None), JobProcess.heartbeat_at >= fresh)
             .order_by(JobProcess.id)
         )
     )
+
+
+def alive_processes(now: datetime) -> set[str]:
+    return {process.name for process in _alive(now)}
+
+
+def status(now: datetime | None = None) -> dict[str, Any]:
+    """The leader, the live processes, each job's next and last run, and the queue depth."""
+    now = now or clock.now()
+    alive = _alive(now)
     jobs = {}
     for name, schedule in schedules(current_app.config["JOBS_SCHEDULES"]).items():
         last = db.session.scalar(sa.select(JobRun).where(JobRun.name == name).order_by(JobRun.id.desc()).limit(1))
