@@ -16,7 +16,7 @@ import ssl
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from campaign.core.db import UTCDateTime, utcnow
 from campaign.extensions import db
 
 MAX_ATTEMPTS = 6
+MESSAGE_ID_DOMAIN = "duurzamegemeente.local"
 IMMEDIATE_GRACE = timedelta(seconds=30)  # with MAIL_DELIVERY=immediate, the web request sends first
 
 
@@ -111,7 +112,10 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to_address
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="duurzamegemeente.local")
+    # One Message-ID per outbox row, however often it is sent: if a process dies after the
+    # server took a message but before the row was marked sent, the copy sent again carries
+    # the same ID, and mail systems show it once.
+    message["Message-ID"] = f"<outbox-{mail.id}.{mail.created_at:%Y%m%d%H%M%S}@{MESSAGE_ID_DOMAIN}>"
     message.set_content(mail.body_text)
     message.add_alternative(mail.body_html, subtype="html")
     message["Content-Language"] = mail.locale  # after set_content, which drops Content-* headers

@@ -1,5 +1,6 @@
-"""Fault tests: a jobs process killed with SIGKILL in the middle of rendering kits. No
-half-written file is ever recorded (so none is served), and a new process finishes the work."""
+"""Fault tests: a jobs process killed with SIGKILL in the middle of rendering kits or of sending
+mail. No half-written file is ever recorded (so none is served), every mail arrives, and a new
+process finishes the work."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from PIL import Image
 
 from campaign.app import create_app
 from campaign.core import media, uploads
+from campaign.core.mail import MailStatus, OutboxMail
 from campaign.extensions import db
 from campaign.kits import services as kit_services
 from campaign.kits.models import KitFile, RenderRequest, RenderStatus
@@ -23,7 +26,9 @@ from campaign.reference.services import load_reference
 from tests import factories
 from tests.conftest import base_config, database_url
 from tests.core import image_corpus
+from tests.core.test_mail import Collector, free_port
 from tests.jobs.test_jobs import ROOT, _env, _flask
+from tests.mailbox import parse
 
 SCHEDULES = {
     "snapshot": None,
@@ -124,5 +129,69 @@ def test_killed_mid_render_no_half_file_is_recorded_and_a_new_process_finishes(t
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_killed_mid_send_every_mail_arrives_and_a_resent_copy_keeps_its_message_id(tmp_path):
+    """SIGKILL while the outbox is being sent, then a new process. Every mail arrives. A mail the
+    server had taken just before the kill, but that was not yet marked sent, goes again: at most
+    one per kill, with the same Message-ID, so a mailbox shows it once."""
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    url = database_url(tmp_path, "killsend")
+    env = {
+        **_env(url, tmp_path),
+        "CAMPAIGN_JOBS_SCHEDULES": json.dumps(
+            {**SCHEDULES, "render": None, "outbox": {"type": "interval", "seconds": 0.2}}
+        ),
+        "CAMPAIGN_MAIL_DELIVERY": "outbox",
+        "CAMPAIGN_MAIL_TRANSPORT": "smtp",
+        "CAMPAIGN_MAIL_SERVER": "127.0.0.1",
+        "CAMPAIGN_MAIL_PORT": str(controller.port),
+    }
+    assert _flask(env, "db", "upgrade").returncode == 0
+    app = create_app(base_config(tmp_path, url))
+    kills = 2
+    with app.app_context():
+        load_reference()
+        with app.test_request_context():
+            for _ in range(150):
+                factories.queue_reset(factories.make_officer("44021"))
+        db.session.commit()
+        log = tmp_path / "jobs.log"
+        process = None
+        try:
+            for round_ in range(kills):
+                process = _start(env, log)
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and len(collector.messages) < 40 * (round_ + 1):
+                    time.sleep(0.005)
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+            process = _start(env, log)
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                db.session.rollback()
+                left = db.session.scalar(
+                    sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status != MailStatus.SENT)
+                )
+                if left == 0:
+                    break
+                time.sleep(0.3)
+            assert left == 0, log.read_text()[-2000:]
+            ids = [parse(raw)["Message-ID"] for _, _, raw in collector.messages]
+            expected = {
+                f"<outbox-{m.id}.{m.created_at:%Y%m%d%H%M%S}@duurzamegemeente.local>"
+                for m in db.session.scalars(sa.select(OutboxMail))
+            }
+            assert set(ids) == expected  # every mail arrived
+            assert len(ids) - len(set(ids)) <= kills  # at most the one in flight at each kill went twice
+        finally:
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=20)
+            controller.stop()
             db.session.remove()
             db.engine.dispose()
