@@ -99,6 +99,9 @@ def collect_stats() -> dict[str, int]:
             .select_from(mail.OutboxMail)
             .where(mail.OutboxMail.status == mail.MailStatus.FAILED)
         ),
+        "outbox_unconfirmed": db.session.scalar(
+            sa.select(sa.func.count()).select_from(mail.OutboxMail).where(mail.unconfirmed(clock.now()))
+        ),
         "consents_withdrawn": db.session.scalar(
             sa.select(sa.func.count()).select_from(Consent).where(Consent.withdrawn_at.is_not(None))
         ),

@@ -43,6 +43,7 @@ def test_seed_reference_then_stats_then_demo(cli_app):
         "outbox_total": 0,
         "outbox_sent": 0,
         "outbox_failed": 0,
+        "outbox_unconfirmed": 0,
     }
 
     result = runner.invoke(args=["seed", "reference"])

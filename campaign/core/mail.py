@@ -3,20 +3,31 @@
 ``queue`` renders a message in the recipient's language and stores it. ``deliver``
 sends what is pending through the configured transport: SMTP, or ``.eml`` files in
 development. ``deliver_due`` is the jobs process's: it claims one due message at a time
-(``SELECT … FOR UPDATE SKIP LOCKED``, so several processes never send the same one) and
-holds the row until the message is sent and marked. A failed send stays in the outbox with
-its error and is tried again after a growing delay (``retry_delay``), MAX_ATTEMPTS times.
+(``SELECT … FOR UPDATE SKIP LOCKED``, so several processes never send the same one). A
+failed send stays in the outbox with its error and is tried again after a growing delay
+(``retry_delay``), MAX_ATTEMPTS times.
+
+Never twice: a message is only ever sent again when the server cannot have accepted it.
+The transport writes the whole message but the end-of-data mark (``.`` on its own line);
+then the row is committed as SENDING, and only then the mark is written. A process killed
+before that commit leaves the server an unfinished message, which it throws away, and the
+row goes out again later. A process killed after it leaves a SENDING row that is never sent
+again on its own: the team sees it as unconfirmed (``unconfirmed``) and decides. Such a
+message almost always did arrive: the only moment at which it did not is the few
+microseconds between the commit and writing the mark.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 import smtplib
 import ssl
-from contextlib import ExitStack
+from collections.abc import Callable
+from contextlib import ExitStack, suppress
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +42,7 @@ from campaign.extensions import db
 MAX_ATTEMPTS = 6
 MESSAGE_ID_DOMAIN = "duurzamegemeente.local"
 IMMEDIATE_GRACE = timedelta(seconds=30)  # with MAIL_DELIVERY=immediate, the web request sends first
+UNCONFIRMED_AFTER = timedelta(minutes=2)  # a SENDING row this old has lost its process
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -40,8 +52,12 @@ def retry_delay(attempts: int) -> timedelta:
 
 class MailStatus(enum.StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # handed to the server; its answer is not recorded yet
     SENT = "sent"
     FAILED = "failed"
+
+
+TO_SEND = (MailStatus.PENDING, MailStatus.FAILED)
 
 
 class OutboxMail(db.Model):
@@ -64,7 +80,29 @@ class OutboxMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a failure: not before
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # handed to the server
+
+
+def unconfirmed(now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """Messages handed to the server whose answer was never recorded: their process died
+    (or lost the connection) at the last moment. They are not sent again on their own."""
+    return sa.and_(
+        OutboxMail.status == MailStatus.SENDING,
+        OutboxMail.sent_at <= (now or utcnow()) - UNCONFIRMED_AFTER,
+    )
+
+
+def send_again(mail: OutboxMail) -> None:
+    """The team's decision: send a failed or unconfirmed message again, with all its attempts."""
+    mail.status = MailStatus.PENDING
+    mail.attempts = 0
+    mail.next_attempt_at = None
+
+
+def mark_arrived(mail: OutboxMail) -> None:
+    """The team's decision: an unconfirmed message did arrive."""
+    mail.status = MailStatus.SENT
+    mail.last_error = None
 
 
 def queue(
@@ -133,10 +171,11 @@ class _FileTransport:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def send(self, mail: OutboxMail, message: EmailMessage) -> None:
+    def send(self, mail: OutboxMail, message: EmailMessage, handed_over: Callable[[], None]) -> None:
         name = f"{utcnow():%Y%m%dT%H%M%S}-{mail.id:06d}-{mail.kind}.eml"
         tmp = self.directory / (name + ".tmp")
         tmp.write_bytes(bytes(message))
+        handed_over()
         tmp.replace(self.directory / name)
 
 
@@ -169,9 +208,50 @@ class _SMTPTransport:
             except (smtplib.SMTPException, OSError):
                 self.smtp.close()
 
-    def send(self, mail: OutboxMail, message: EmailMessage) -> None:
-        assert self.smtp is not None
-        self.smtp.send_message(message)
+    def send(self, mail: OutboxMail, message: EmailMessage, handed_over: Callable[[], None]) -> None:
+        """One SMTP transaction, like ``smtplib.SMTP.send_message``, except that the
+        end-of-data mark is written only after ``handed_over`` returned (see the module)."""
+        smtp = self.smtp
+        assert smtp is not None
+        payload = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        smtp.ehlo_or_helo_if_needed()
+        options = []
+        if smtp.does_esmtp:
+            if smtp.has_extn("size"):
+                options.append(f"SIZE={len(payload)}")
+            if not payload.isascii() and smtp.has_extn("8bitmime"):
+                options.append("BODY=8BITMIME")
+        sender = parseaddr(message["From"])[1]
+        code, reply = smtp.mail(sender, options)
+        if code != 250:
+            _reset(smtp)
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(mail.to_address)
+        if code not in (250, 251):
+            _reset(smtp)
+            raise smtplib.SMTPRecipientsRefused({mail.to_address: (code, reply)})
+        code, reply = smtp.docmd("data")
+        if code != 354:
+            _reset(smtp)
+            raise smtplib.SMTPDataError(code, reply)
+        data = _DOT_AT_LINE_START.sub(b"..", payload)
+        if not data.endswith(b"\r\n"):
+            data += b"\r\n"
+        smtp.send(data)
+        handed_over()
+        smtp.send(b".\r\n")
+        code, reply = smtp.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
+
+
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    """End a refused transaction, so the connection can carry the next message."""
+    with suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
 
 
 def _transport(config: dict[str, Any]) -> _FileTransport | _SMTPTransport:
@@ -185,8 +265,8 @@ def deliver(ids: list[int] | None = None, *, limit: int = 200) -> dict[str, int]
     and a request's own mail with MAIL_DELIVERY=immediate). Returns counts of sent and failed
     messages; never raises for a transport error: the error is stored on the message."""
     if ids is not None and not ids:
-        return {"sent": 0, "failed": 0}
-    wanted = OutboxMail.status != MailStatus.SENT
+        return {"sent": 0, "failed": 0, "unconfirmed": 0}
+    wanted = OutboxMail.status.in_(TO_SEND)
     if ids is not None:
         wanted = sa.and_(wanted, OutboxMail.id.in_(ids))
     return _deliver(wanted, now=utcnow(), limit=limit)
@@ -198,7 +278,7 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
     IMMEDIATE_GRACE are left to the web request that queued them."""
     now = now or utcnow()
     due = sa.and_(
-        OutboxMail.status != MailStatus.SENT,
+        OutboxMail.status.in_(TO_SEND),
         OutboxMail.attempts < MAX_ATTEMPTS,
         sa.or_(OutboxMail.next_attempt_at.is_(None), OutboxMail.next_attempt_at <= now),
     )
@@ -213,7 +293,7 @@ def _deliver(wanted: sa.ColumnElement[bool], *, now: datetime, limit: int) -> di
     locked until it is sent and marked. When the transport cannot be reached, the message in
     hand is marked failed and the rest wait for the next run."""
     config = current_app.config
-    counts = {"sent": 0, "failed": 0}
+    counts = {"sent": 0, "failed": 0, "unconfirmed": 0}
     tried: list[int] = []  # each message once per run, whatever its outcome
     with ExitStack() as stack:
         transport = None
@@ -249,18 +329,33 @@ def _failed(mail: OutboxMail, error: Exception, now: datetime) -> None:
     mail.next_attempt_at = now + retry_delay(mail.attempts)
 
 
-def _send_one(
-    transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int], *, now: datetime | None = None
-) -> None:
+def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int], *, now: datetime) -> None:
     mail.attempts += 1
+    message = build_message(mail, sender)
+    handed = False
+
+    def handed_over() -> None:
+        nonlocal handed
+        mail.status = MailStatus.SENDING
+        mail.sent_at = utcnow()
+        db.session.commit()  # from here on the server may accept it: never sent again on its own
+        handed = True
+
     try:
-        transport.send(mail, build_message(mail, sender))
-    except (smtplib.SMTPException, OSError) as error:
+        transport.send(mail, message, handed_over)
+    except smtplib.SMTPResponseException as error:  # the server answered no: it does not have it
         _failed(mail, error, now)
         counts["failed"] += 1
+    except (smtplib.SMTPException, OSError) as error:
+        if handed:  # no answer after the end of the message: it may have arrived
+            mail.last_error = f"{type(error).__name__}: {error}"
+            counts["unconfirmed"] += 1
+            current_app.logger.warning("mail %s: no answer after the message was handed over: %s", mail.id, error)
+        else:
+            _failed(mail, error, now)
+            counts["failed"] += 1
     else:
         mail.status = MailStatus.SENT
-        mail.sent_at = utcnow()
         mail.last_error = None
         mail.next_attempt_at = None
         counts["sent"] += 1

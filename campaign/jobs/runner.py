@@ -79,7 +79,7 @@ def queue_depth() -> dict[str, int]:
     outbox = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(mail.OutboxMail)
-        .where(mail.OutboxMail.status != mail.MailStatus.SENT, mail.OutboxMail.attempts < mail.MAX_ATTEMPTS)
+        .where(mail.OutboxMail.status.in_(mail.TO_SEND), mail.OutboxMail.attempts < mail.MAX_ATTEMPTS)
     )
     render = db.session.scalar(
         sa.select(sa.func.count()).select_from(RenderRequest).where(RenderRequest.status == RenderStatus.PENDING)

@@ -155,7 +155,7 @@ def _send_counts(edition: Edition) -> dict[str, tuple[int, int]]:
     counts: dict[str, list[int]] = {}
     for kind, status, number in db.session.execute(stmt):
         entry = counts.setdefault(kind.removeprefix("reminder-"), [0, 0])
-        if status == mail.MailStatus.SENT:
+        if status in (mail.MailStatus.SENT, mail.MailStatus.SENDING):  # sending: handed to the server
             entry[0] += number
         elif status == mail.MailStatus.FAILED:
             entry[1] += number

@@ -72,14 +72,48 @@ def preview(rule_key: str) -> str:
 @bp.route("/team/mail/failed")
 @team_required
 def failures() -> str:
-    """Outbox mail whose last attempt failed, with the error, for the team."""
+    """Outbox mail whose last attempt failed, with the error, and mail whose sending was never
+    confirmed by the server, for the team to send again (or, when it did arrive, to close)."""
+    now = clock.now()
+    newest = (mail.OutboxMail.id.desc(),)
     failed = db.session.scalars(
-        db.select(mail.OutboxMail)
-        .where(mail.OutboxMail.status == mail.MailStatus.FAILED)
-        .order_by(mail.OutboxMail.id.desc())
-        .limit(200)
+        db.select(mail.OutboxMail).where(mail.OutboxMail.status == mail.MailStatus.FAILED).order_by(*newest).limit(200)
     ).all()
-    return render_template("reminders/failures.html", mails=failed, max_attempts=mail.MAX_ATTEMPTS)
+    unconfirmed = db.session.scalars(
+        db.select(mail.OutboxMail).where(mail.unconfirmed(now)).order_by(*newest).limit(200)
+    ).all()
+    return render_template(
+        "reminders/failures.html",
+        mails=failed,
+        unconfirmed=unconfirmed,
+        max_attempts=mail.MAX_ATTEMPTS,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/team/mail/<int:mail_id>/<any(resend, arrived):decision>", methods=["POST"])
+@team_required
+def decide(mail_id: int, decision: str) -> Response:
+    """Send a failed or unconfirmed mail again, or record that an unconfirmed one arrived."""
+    outgoing = db.session.get(mail.OutboxMail, mail_id)
+    if outgoing is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        is_unconfirmed = db.session.scalar(
+            db.select(db.func.count()).where(mail.OutboxMail.id == mail_id, mail.unconfirmed(clock.now()))
+        )
+        if decision == "resend" and (outgoing.status == mail.MailStatus.FAILED or is_unconfirmed):
+            mail.send_again(outgoing)
+            db.session.commit()
+            mail.deliver_if_immediate([outgoing])
+            flash(_("The mail to %(address)s goes out again.", address=outgoing.to_address), "success")
+        elif decision == "arrived" and is_unconfirmed:
+            mail.mark_arrived(outgoing)
+            db.session.commit()
+            flash(_("The mail to %(address)s is recorded as arrived.", address=outgoing.to_address), "success")
+        else:
+            flash(_("This mail was already sent or is being sent: nothing was changed."), "error")
+    return redirect(url_for("reminders.failures"))
 
 
 def _mailing_form() -> MailingForm:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import smtplib
 import socket
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -55,7 +58,7 @@ def test_queued_mail_is_sent_over_smtp_as_html_and_text(smtp_app, smtp_server):
         queued = factories.queue_reset(user)
         assert queued.status == MailStatus.PENDING
         counts = mail.deliver([queued.id])
-    assert counts == {"sent": 1, "failed": 0}
+    assert counts == {"sent": 1, "failed": 0, "unconfirmed": 0}
     assert queued.status == MailStatus.SENT
     assert queued.sent_at is not None
     [(sender, recipients, raw)] = collector.messages
@@ -76,7 +79,7 @@ def test_an_unreachable_server_marks_mail_failed_and_keeps_it(app, monkeypatch):
     with app.test_request_context():
         queued = factories.queue_reset(factories.make_officer())
         counts = mail.deliver([queued.id])
-    assert counts == {"sent": 0, "failed": 1}
+    assert counts == {"sent": 0, "failed": 1, "unconfirmed": 0}
     assert queued.status == MailStatus.FAILED
     assert queued.attempts == 1
     assert "ConnectionRefused" in queued.last_error
@@ -143,3 +146,109 @@ def test_signup_mail_goes_through_the_outbox_and_smtp(smtp_app, smtp_server, cli
     assert stored.kind == "verify-email"
     assert stored.status == MailStatus.SENT
     assert len(collector.messages) == 1
+
+
+class Refuser(Collector):
+    """Takes the whole message, then says no."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "554 5.7.1 Message refused"
+
+
+class Mute(Collector):
+    """Takes the whole message but answers only after the client gave up waiting."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        await asyncio.sleep(3)
+        return "250 OK"
+
+
+def _server(handler):
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
+def _use(app, monkeypatch, port: int) -> None:
+    monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+
+
+def test_lines_starting_with_a_dot_arrive_unchanged(smtp_app, smtp_server):
+    collector, _ = smtp_server
+    with smtp_app.test_request_context():
+        queued = factories.queue_reset(factories.make_officer())
+        queued.body_text = ".\n..twee punten\n.één punt, één regel\nslot"
+        db.session.commit()
+        mail.deliver([queued.id])
+    [(_, _, raw)] = collector.messages
+    assert text_of(parse(raw)).replace("\r\n", "\n").startswith(".\n..twee punten\n.één punt, één regel\nslot")
+
+
+def test_a_message_the_server_refuses_after_reading_it_is_failed_and_tried_again(app, monkeypatch):
+    controller = _server(Refuser())
+    try:
+        _use(app, monkeypatch, controller.port)
+        with app.test_request_context():
+            queued = factories.queue_reset(factories.make_officer())
+            assert mail.deliver([queued.id]) == {"sent": 0, "failed": 1, "unconfirmed": 0}
+        assert queued.status == MailStatus.FAILED  # the server said no: it does not have it
+        assert "554" in queued.last_error and queued.next_attempt_at is not None
+    finally:
+        controller.stop()
+
+
+def test_a_message_killed_before_its_end_mark_is_thrown_away_by_the_server(app, monkeypatch, smtp_server):
+    """What a process killed before the SENDING commit leaves behind: a message without its final
+    line. The server discards it, so sending the row again later cannot make a second copy."""
+    collector, port = smtp_server
+    _use(app, monkeypatch, port)
+    with app.test_request_context():
+        queued = factories.queue_reset(factories.make_officer())
+        message = mail.build_message(queued, app.config["MAIL_SENDER"])
+
+        class Killed(BaseException):
+            pass
+
+        def killed() -> None:
+            raise Killed
+
+        transport = mail._SMTPTransport(app.config)
+        transport.__enter__()
+        with pytest.raises(Killed):
+            transport.send(queued, message, killed)
+        transport.smtp.sock.close()  # what the kernel does for a killed process
+        fresh = smtplib.SMTP("127.0.0.1", port, timeout=5)  # the server is still there and took nothing
+        assert fresh.noop()[0] == 250
+        fresh.quit()
+    assert collector.messages == []
+    assert db.session.get(OutboxMail, queued.id).status == MailStatus.PENDING
+
+
+def test_a_message_without_an_answer_is_never_sent_again_on_its_own(app, monkeypatch, now):
+    """The server has the whole message but its answer never comes: the mail may have arrived,
+    so it is SENDING, not retried by the jobs process; after a while the team sees it."""
+    from campaign.cli import collect_stats
+
+    handler = Mute()
+    controller = _server(handler)
+    try:
+        _use(app, monkeypatch, controller.port)
+        monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
+        with app.test_request_context():
+            queued = factories.queue_reset(factories.make_officer())
+            assert mail.deliver([queued.id]) == {"sent": 0, "failed": 0, "unconfirmed": 1}
+            assert queued.status == MailStatus.SENDING and queued.last_error
+            assert len(handler.messages) == 1
+            later = queued.sent_at + timedelta(hours=1)
+            assert mail.deliver_due(now=later) == {"sent": 0, "failed": 0, "unconfirmed": 0}
+            assert mail.deliver() == {"sent": 0, "failed": 0, "unconfirmed": 0}
+            assert collect_stats()["outbox_unconfirmed"] == 0  # still within its process's reach
+            now(later.isoformat())
+            assert collect_stats()["outbox_unconfirmed"] == 1
+        assert len(handler.messages) == 1
+    finally:
+        controller.stop()

@@ -117,15 +117,15 @@ def test_due_mail_is_claimed_and_retried_with_backoff(app, monkeypatch):
         monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
         monkeypatch.setitem(app.config, "MAIL_PORT", 9)  # nothing listens: connection refused
         moment = brussels("2025-08-20T09:00:00+02:00")
-        assert mail.deliver_due(now=moment) == {"sent": 0, "failed": 1}
+        assert mail.deliver_due(now=moment) == {"sent": 0, "failed": 1, "unconfirmed": 0}
         assert queued.status == MailStatus.FAILED and queued.attempts == 1
         assert queued.next_attempt_at > moment
-        assert mail.deliver_due(now=moment) == {"sent": 0, "failed": 0}  # not due yet
+        assert mail.deliver_due(now=moment) == {"sent": 0, "failed": 0, "unconfirmed": 0}  # not due yet
         figures = collect_stats()
         assert figures["outbox_failed"] == 1 and figures["outbox_sent"] == 0
         assert figures["outbox_total"] >= 1
         monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "file")
-        assert mail.deliver_due(now=queued.next_attempt_at) == {"sent": 1, "failed": 0}
+        assert mail.deliver_due(now=queued.next_attempt_at) == {"sent": 1, "failed": 0, "unconfirmed": 0}
         assert db.session.get(OutboxMail, queued.id).status == MailStatus.SENT
         assert collect_stats()["outbox_sent"] == 1 and collect_stats()["outbox_failed"] == 0
 

@@ -154,11 +154,56 @@ def test_team_sees_failed_mail_with_its_error(client, auth, team_user, app):
     assert "550 no such user" in page and mail.to_address in page
 
 
+def test_team_decides_on_unconfirmed_and_failed_mail(client, auth, team_user, app, now, mail_dir):
+    with app.test_request_context():
+        unsure, arrived, failed, sent = (factories.queue_reset(factories.make_officer()) for _ in range(4))
+    handed = datetime(2025, 8, 20, 7, 0, tzinfo=UTC)
+    for mail in (unsure, arrived):
+        mail.status, mail.sent_at, mail.attempts = MailStatus.SENDING, handed, 1
+        mail.last_error = "SMTPServerDisconnected: Connection unexpectedly closed: timed out"
+    failed.status, failed.attempts, failed.last_error = MailStatus.FAILED, 6, "SMTPRecipientsRefused: 550"
+    sent.status = MailStatus.SENT
+    db.session.commit()
+    auth.login(team_user)
+    now("2025-08-20T09:00:30+02:00")  # 90 seconds after handing over: its process may still be at it
+    page = client.get("/team/mail/failed").get_data(as_text=True)
+    assert unsure.to_address not in page and failed.to_address in page
+    assert client.post(f"/team/mail/{unsure.id}/resend").status_code == 302
+    assert db.session.get(OutboxMail, unsure.id).status == MailStatus.SENDING  # too early to decide
+
+    now("2025-08-20T09:30:00+02:00")
+    page = client.get("/team/mail/failed").get_data(as_text=True)
+    assert "Verzonden, maar niet bevestigd door de mailserver" in page
+    assert unsure.to_address in page and arrived.to_address in page
+
+    client.post(f"/team/mail/{arrived.id}/arrived")
+    assert db.session.get(OutboxMail, arrived.id).status == MailStatus.SENT
+    response = client.post(f"/team/mail/{unsure.id}/resend", follow_redirects=True)
+    assert "wordt opnieuw verstuurd" in response.get_data(as_text=True)
+    assert db.session.get(OutboxMail, unsure.id).status == MailStatus.SENT  # immediate delivery: sent at once
+    client.post(f"/team/mail/{failed.id}/resend")
+    assert db.session.get(OutboxMail, failed.id).status == MailStatus.SENT
+    assert len(list(mail_dir.glob("*.eml"))) == 2
+
+    response = client.post(f"/team/mail/{sent.id}/resend", follow_redirects=True)  # already sent: no second copy
+    assert "niets gewijzigd" in response.get_data(as_text=True)
+    client.post(f"/team/mail/{sent.id}/arrived")
+    assert len(list(mail_dir.glob("*.eml"))) == 2
+    assert client.post("/team/mail/999999/resend").status_code == 404
+    assert client.post("/team/mail/99999999999/resend").status_code == 404
+
+
 def test_officers_get_none_of_the_reminder_pages(client, auth, officer, edition):
     auth.login(officer)
     for url in ("/team/reminders", "/team/reminders/kits-ready/preview", "/team/mail/failed"):
         assert client.get(url).status_code == 403, url
     assert client.post("/team/reminders/kits-ready/pause").status_code == 403
+    with client.application.test_request_context():
+        queued = factories.queue_reset(factories.make_officer())
+    queued.status = MailStatus.FAILED
+    db.session.commit()
+    assert client.post(f"/team/mail/{queued.id}/resend").status_code == 403
+    assert db.session.get(OutboxMail, queued.id).status == MailStatus.FAILED
 
 
 def test_officer_switches_reminders_off_and_on(client, auth, officer):
