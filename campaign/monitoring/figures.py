@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -149,33 +150,47 @@ class PillarRow:
 
 
 def sdg_figures(edition: Edition) -> tuple[list[SdgRow], list[PillarRow]]:
-    """Actions and heroes per SDG and per 5P pillar, from one query for the (SDG, action or
-    hero) links of the edition and one for the SDGs. Per SDG a link counts once; per pillar an
-    action or hero counts once, however many of the pillar's SDGs it has."""
+    """Actions and heroes per SDG and per 5P pillar, counted by the database in one query over
+    the edition's (SDG, action or hero) links, plus one for the SDGs. Per SDG a link counts
+    once; per pillar an action or hero counts once, however many of the pillar's SDGs it has."""
     active = sa.select(Registration.id).where(active_in(edition.id))
     links = sa.union_all(
-        sa.select(sa.literal("action").label("kind"), ActionSdg.sdg_number, ActionSdg.action_id)
+        sa.select(
+            sa.literal("action").label("kind"), ActionSdg.sdg_number.label("sdg"), ActionSdg.action_id.label("owner")
+        )
         .join(Action, Action.id == ActionSdg.action_id)
         .where(Action.edition_id == edition.id, Action.registration_id.in_(active)),
-        sa.select(sa.literal("hero").label("kind"), hero_sdg.c.sdg_number, hero_sdg.c.hero_id)
+        sa.select(sa.literal("hero"), hero_sdg.c.sdg_number, hero_sdg.c.hero_id)
         .join(Hero, Hero.id == hero_sdg.c.hero_id)
         .where(Hero.edition_id == edition.id, Hero.registration_id.in_(active)),
+    ).cte("links")
+    counts = sa.union_all(
+        sa.select(
+            links.c.kind, sa.literal("sdg").label("level"), sa.cast(links.c.sdg, sa.String).label("of"), sa.func.count()
+        ).group_by(links.c.kind, links.c.sdg),
+        sa.select(links.c.kind, sa.literal("pillar"), Sdg.pillar, sa.func.count(sa.distinct(links.c.owner)))
+        .join(Sdg, Sdg.number == links.c.sdg)
+        .group_by(links.c.kind, Sdg.pillar),
     )
     focus = sa.select(edition_focus_sdg.c.sdg_number).where(edition_focus_sdg.c.edition_id == edition.id)
     sdgs = db.session.execute(sa.select(Sdg, Sdg.number.in_(focus)).order_by(Sdg.number)).all()
-    pillar_of = {sdg.number: Pillar(sdg.pillar) for sdg, _ in sdgs}
-    per_number: dict[tuple[str, int], int] = {}
-    per_pillar: dict[tuple[str, Pillar], set[int]] = {}
-    for kind, number, owner in db.session.execute(links):
-        per_number[(kind, number)] = per_number.get((kind, number), 0) + 1
-        per_pillar.setdefault((kind, pillar_of[number]), set()).add(owner)
+    counted = {(kind, level, of): number for kind, level, of, number in db.session.execute(counts)}
     return (
         [
-            SdgRow(sdg, per_number.get(("action", sdg.number), 0), per_number.get(("hero", sdg.number), 0), bool(f))
+            SdgRow(
+                sdg,
+                counted.get(("action", "sdg", str(sdg.number)), 0),
+                counted.get(("hero", "sdg", str(sdg.number)), 0),
+                bool(f),
+            )
             for sdg, f in sdgs
         ],
         [
-            PillarRow(pillar, len(per_pillar.get(("action", pillar), ())), len(per_pillar.get(("hero", pillar), ())))
+            PillarRow(
+                pillar,
+                counted.get(("action", "pillar", pillar.value), 0),
+                counted.get(("hero", "pillar", pillar.value), 0),
+            )
             for pillar in Pillar
         ],
     )
@@ -201,7 +216,7 @@ class Progress:
     flag: bool
     last_activity: datetime | None
 
-    @property
+    @cached_property
     def done(self) -> dict[str, bool]:
         return {
             "registered": True,
@@ -211,7 +226,7 @@ class Progress:
             "flag": self.flag,
         }
 
-    @property
+    @cached_property
     def next_step(self) -> str | None:
         """The first step not done, or None when all are."""
         return next((key for key in FUNNEL_STEPS if not self.done[key]), None)
