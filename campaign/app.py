@@ -24,6 +24,7 @@ from campaign.heroes.views import bp as heroes_bp
 from campaign.kits import hooks as kit_hooks
 from campaign.kits.views import bp as kits_bp
 from campaign.monitoring.views import bp as monitoring_bp
+from campaign.press.room_views import bp as pressroom_bp
 from campaign.press.views import bp as public_bp
 from campaign.registrations.views import bp as registrations_bp
 from campaign.reminders.views import bp as reminders_bp
@@ -78,6 +79,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         monitoring_bp,
         reminders_bp,
         public_bp,
+        pressroom_bp,
         media_bp,
     ):
         app.register_blueprint(blueprint)

@@ -31,7 +31,8 @@ from campaign.jobs.tasks import JOBS
 from campaign.kits import jobs as kit_jobs
 from campaign.kits.models import KitFile
 from campaign.monitoring import exports, history
-from campaign.reference.models import Municipality, Sdg
+from campaign.press import room as press_room
+from campaign.reference.models import Municipality, Province, Sdg
 from campaign.reference.services import load_reference
 from campaign.registrations import services as registration_services
 from campaign.registrations.services import local_date
@@ -42,6 +43,7 @@ mail_cli = AppGroup("mail", help="The outbox.")
 users = AppGroup("users", help="Accounts.")
 import_cli = AppGroup("import", help="Import data.")
 jobs = AppGroup("jobs", help="The jobs process: schedules, outbox and render queue.")
+press_cli = AppGroup("press", help="The press room.")
 
 
 @seed.command("reference")
@@ -258,6 +260,46 @@ def jobs_status() -> None:
     click.echo(json.dumps(jobs_runner.status()))
 
 
+@press_cli.command("export")
+@click.option("--edition", "year", type=int, required=True, help="The edition's year.")
+@click.option("--province", "province_name", help="A province's name (Dutch or English), e.g. Limburg.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def press_export(year: int, province_name: str | None, out_file: str) -> None:
+    """Write the press export (ZIP) of an edition, or of one province."""
+    try:
+        edition = edition_services.get_by_year(year)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    province_id = None
+    if province_name:
+        wanted = province_name.strip().casefold()
+        province_id = next(
+            (
+                p.id
+                for p in db.session.scalars(sa.select(Province))
+                if wanted in (p.name_nl.casefold(), p.name_en.casefold())
+            ),
+            None,
+        )
+        if province_id is None:
+            names = ", ".join(db.session.scalars(sa.select(Province.name_nl).order_by(Province.name_nl)))
+            raise click.ClickException(f"No province {province_name!r}; choose one of: {names}")
+    _, path = press_room.press_export(
+        press_room.ExportRequest(edition, province_id=province_id),
+        now=clock.now(),
+        media_root=current_app.config["MEDIA_ROOT"],
+        fallback_email=current_app.config["TEAM_CONTACT_EMAIL"],
+    )
+    db.session.commit()
+    data = path.read_bytes()
+    with open(out_file, "wb") as out:
+        out.write(data)
+    click.echo(
+        f"press export {year}{' ' + province_name if province_name else ''}: {len(data)} bytes written to {out_file}"
+    )
+
+
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli, jobs):
+    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli, jobs, press_cli):
         app.cli.add_command(command)

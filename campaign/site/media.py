@@ -1,7 +1,8 @@
 """Serving uploaded files, each only to whom may see it.
 
 A file is public when a public page shows it: a photo of a public action of an active
-registration, or the photo of a hero with valid web consent. Anything else (consent
+registration, the photo of a hero with valid web consent, or the photo of a hero the press room
+shows (a published highlight, with valid press consent). Anything else (consent
 proofs, flag photos, photos of heroes without consent) is for the campaign team and the
 officers of the municipality it belongs to.
 """
@@ -20,6 +21,7 @@ from campaign.core.uploads import Upload
 from campaign.extensions import db
 from campaign.heroes.models import Consent, Hero
 from campaign.heroes.services import photo_usage_is_public
+from campaign.press import highlights
 from campaign.registrations.models import Registration, RegistrationStatus
 from campaign.registrations.services import local_date
 
@@ -38,7 +40,12 @@ def _is_public(upload: Upload) -> bool:
         )
         .limit(1)
     )
-    return public_action_photo is not None or photo_usage_is_public(upload.id, today=local_date(clock.now()))
+    now = clock.now()
+    return (
+        public_action_photo is not None
+        or photo_usage_is_public(upload.id, today=local_date(now))
+        or highlights.photo_is_published(upload.id, now=now)
+    )
 
 
 def _owners(upload: Upload) -> set[int]:
