@@ -25,6 +25,8 @@ from campaign.editions.models import Edition
 from campaign.editions.services import default_dates, set_current
 from campaign.extensions import db
 from campaign.heroes.models import Consent, Hero
+from campaign.press.models import Highlight, PressRoom
+from campaign.press.room import DEFAULT_RELEASE
 from campaign.reference.models import FormerMunicipality, Municipality, Sdg
 from campaign.registrations.models import Registration, RegistrationStatus, Track
 
@@ -256,6 +258,7 @@ def seed_demo(*, media_root: str) -> DemoSummary:
         )
     db.session.flush()
     actions, heroes = seed_actions_and_heroes(rng, media_root=media_root, current_year=CURRENT_YEAR)
+    seed_highlights(rng, editions[CURRENT_YEAR], team=staff[0])
     return DemoSummary(
         editions=len(editions),
         registrations=registrations,
@@ -389,6 +392,71 @@ def seed_actions_and_heroes(rng: random.Random, *, media_root: str, current_year
             hero_count += 1
     db.session.flush()
     return action_count, hero_count
+
+
+def seed_highlights(rng: random.Random, edition: Edition, *, team: User) -> None:
+    """The press room of the current edition: ten heroes with press consent and six public actions
+    with photos in the spotlight (one action still under embargo until the week starts), and the
+    press contact."""
+    heroes = list(
+        db.session.scalars(
+            sa.select(Hero)
+            .join(Consent, Consent.hero_id == Hero.id)
+            .where(
+                Hero.edition_id == edition.id,
+                Hero.photo_id.is_not(None),
+                Consent.press.is_(True),
+                Consent.withdrawn_at.is_(None),
+            )
+            .order_by(Hero.id)
+        )
+    )
+    actions = list(
+        db.session.scalars(
+            sa.select(Action)
+            .where(Action.edition_id == edition.id, Action.is_public.is_(True), Action.photos.any())
+            .order_by(Action.id)
+        )
+    )
+    opened = datetime.combine(edition.registration_deadline, time(10), tzinfo=BRUSSELS)
+    for n, hero in enumerate(rng.sample(heroes, min(10, len(heroes)))):
+        first = hero.name.split(" ")[0]
+        db.session.add(
+            Highlight(
+                edition_id=edition.id,
+                hero=hero,
+                title=f"{first} maakt {hero.municipality.name_nl} duurzamer",
+                text=f"{hero.story} {first} is een van de duurzame helden die {hero.municipality.name_nl} "
+                f"tijdens de Week van de Duurzame Gemeente in de kijker zet.",
+                publish_at=opened + timedelta(days=n),
+                created_by=team,
+            )
+        )
+    chosen = rng.sample(actions, min(6, len(actions)))
+    for n, action in enumerate(chosen):
+        embargo = n == len(chosen) - 1
+        db.session.add(
+            Highlight(
+                edition_id=edition.id,
+                action=action,
+                title=action.title,
+                text=f"{action.description} Iedereen is welkom.",
+                publish_at=datetime.combine(edition.week_start, time(6), tzinfo=BRUSSELS)
+                if embargo
+                else opened + timedelta(days=n, hours=2),
+                created_by=team,
+            )
+        )
+    db.session.add(
+        PressRoom(
+            edition_id=edition.id,
+            contact_name="Persdienst VVSG, campagne Duurzame Gemeente",
+            contact_email="pers@vvsg.example",
+            contact_phone="02 211 55 00",
+            release_text=DEFAULT_RELEASE,
+        )
+    )
+    db.session.flush()
 
 
 STREETS = [

@@ -212,9 +212,19 @@ def _common(stmt: sa.Select, municipality_id, edition: Edition, now: datetime, s
 def published(edition: Edition, *, now: datetime, selection: Selection | None = None) -> list[Item]:
     """The edition's published highlights in the selection, newest first."""
     selection = selection or Selection()
+    hero = sa.orm.selectinload(Highlight.hero)
+    action = sa.orm.selectinload(Highlight.action)
     rows = [
-        *db.session.execute(_hero_highlights(edition, now, selection)),
-        *db.session.execute(_action_highlights(edition, now, selection)),
+        *db.session.execute(
+            _hero_highlights(edition, now, selection).options(
+                hero.selectinload(Hero.sdgs), hero.joinedload(Hero.photo), hero.joinedload(Hero.consent)
+            )
+        ),
+        *db.session.execute(
+            _action_highlights(edition, now, selection).options(
+                action.selectinload(Action.sdg_links), action.selectinload(Action.photos)
+            )
+        ),
     ]
     if not rows:
         return []
