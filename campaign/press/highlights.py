@@ -166,40 +166,44 @@ class Selection:
     municipality_id: int | None = None
 
 
-def _hero_highlights(edition: Edition, now: datetime, selection: Selection) -> sa.Select:
-    stmt = (
-        sa.select(Highlight, Hero.municipality_id)
-        .join(Hero, Hero.id == Highlight.hero_id)
+def _hero_joins(stmt: sa.Select, now: datetime) -> sa.Select:
+    """``stmt`` over highlights, narrowed to heroes the press may see now: valid press consent,
+    not erased (the registration is joined for ``_live``)."""
+    return (
+        stmt.join(Hero, Hero.id == Highlight.hero_id)
         .join(Consent, Consent.hero_id == Hero.id)
         .join(Registration, Registration.id == Hero.registration_id)
-        .where(
-            consent_allows(ConsentScope.PRESS, local_date(now)),
-            Hero.erased_at.is_(None),
-        )
+        .where(consent_allows(ConsentScope.PRESS, local_date(now)), Hero.erased_at.is_(None))
     )
+
+
+def _live(stmt: sa.Select, now: datetime) -> sa.Select:
+    """Past the embargo, of an active registration."""
+    return stmt.where(Highlight.publish_at <= now, Registration.status == RegistrationStatus.ACTIVE)
+
+
+def _hero_highlights(edition: Edition, now: datetime, selection: Selection) -> sa.Select:
+    stmt = _live(_hero_joins(sa.select(Highlight, Hero.municipality_id), now), now)
     if selection.sdg:
         stmt = stmt.where(sa.exists().where(hero_sdg.c.hero_id == Hero.id, hero_sdg.c.sdg_number == selection.sdg))
-    return _common(stmt, Hero.municipality_id, edition, now, selection)
+    return _selected(stmt, Hero.municipality_id, edition, selection)
 
 
 def _action_highlights(edition: Edition, now: datetime, selection: Selection) -> sa.Select:
-    stmt = (
+    stmt = _live(
         sa.select(Highlight, Action.municipality_id)
         .join(Action, Action.id == Highlight.action_id)
         .join(Registration, Registration.id == Action.registration_id)
-        .where(Action.is_public.is_(True))
+        .where(Action.is_public.is_(True)),
+        now,
     )
     if selection.sdg:
         stmt = stmt.where(sa.exists().where(ActionSdg.action_id == Action.id, ActionSdg.sdg_number == selection.sdg))
-    return _common(stmt, Action.municipality_id, edition, now, selection)
+    return _selected(stmt, Action.municipality_id, edition, selection)
 
 
-def _common(stmt: sa.Select, municipality_id, edition: Edition, now: datetime, selection: Selection) -> sa.Select:
-    stmt = stmt.where(
-        Highlight.edition_id == edition.id,
-        Highlight.publish_at <= now,
-        Registration.status == RegistrationStatus.ACTIVE,
-    )
+def _selected(stmt: sa.Select, municipality_id, edition: Edition, selection: Selection) -> sa.Select:
+    stmt = stmt.where(Highlight.edition_id == edition.id)
     if selection.municipality_id:
         stmt = stmt.where(municipality_id == selection.municipality_id)
     if selection.province_id:
@@ -266,21 +270,5 @@ def last_change(edition: Edition) -> datetime | None:
 def photo_is_published(upload_id: int, *, now: datetime) -> bool:
     """True when the press room shows this image: the photo of a published hero highlight (press
     consent; the hero may not have given web consent)."""
-    return (
-        db.session.scalar(_hero_highlights_of_any_edition(now).where(Hero.photo_id == upload_id).limit(1)) is not None
-    )
-
-
-def _hero_highlights_of_any_edition(now: datetime) -> sa.Select:
-    return (
-        sa.select(Highlight.id)
-        .join(Hero, Hero.id == Highlight.hero_id)
-        .join(Consent, Consent.hero_id == Hero.id)
-        .join(Registration, Registration.id == Hero.registration_id)
-        .where(
-            consent_allows(ConsentScope.PRESS, local_date(now)),
-            Hero.erased_at.is_(None),
-            Highlight.publish_at <= now,
-            Registration.status == RegistrationStatus.ACTIVE,
-        )
-    )
+    stmt = _live(_hero_joins(sa.select(Highlight.id), now), now).where(Hero.photo_id == upload_id).limit(1)
+    return db.session.scalar(stmt) is not None
