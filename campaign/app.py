@@ -28,6 +28,7 @@ from campaign.press.room_views import bp as pressroom_bp
 from campaign.press.views import bp as public_bp
 from campaign.registrations.views import bp as registrations_bp
 from campaign.reminders.views import bp as reminders_bp
+from campaign.reports.views import bp as reports_bp
 from campaign.site.media import bp as media_bp
 from campaign.site.views import bp as site_bp
 
@@ -78,6 +79,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         kits_bp,
         monitoring_bp,
         reminders_bp,
+        reports_bp,
         public_bp,
         pressroom_bp,
         media_bp,

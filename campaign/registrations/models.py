@@ -58,6 +58,7 @@ class Registration(TimestampMixin, db.Model):
     # Step 5 of the step plan: a photo of the raised SDG flag.
     flag_photo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("upload.id"))
     flag_photo_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evaluation_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set by reports.survey
 
     edition: Mapped[Edition] = relationship()
     municipality: Mapped[Municipality] = relationship()

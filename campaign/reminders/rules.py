@@ -24,6 +24,7 @@ from campaign.heroes.models import Consent, Hero
 from campaign.monitoring import figures
 from campaign.monitoring import services as monitoring_services
 from campaign.reference.models import Municipality
+from campaign.registrations.models import Registration
 from campaign.reminders.models import ReminderSetting
 
 CATCH_UP_DAYS = 3  # a rule missed on its day (jobs process down) still goes out this many days later
@@ -85,6 +86,20 @@ def _without_heroes(edition: Edition, today: date) -> list[Target]:
 
 def _every_registered(edition: Edition, today: date) -> list[Target]:
     return _progress_targets(edition, today, lambda row: True)
+
+
+def _not_evaluated(edition: Edition, today: date) -> list[Target]:
+    """Registered municipalities that have not submitted the evaluation (reports.survey sets
+    ``evaluation_submitted_at`` on the registration)."""
+    ids = list(
+        db.session.scalars(
+            sa.select(Registration.municipality_id).where(
+                figures.active_in(edition.id), Registration.evaluation_submitted_at.is_(None)
+            )
+        )
+    )
+    names = _names(ids)
+    return [Target(mid, names[mid]) for mid in ids]
 
 
 def _consent_missing(edition: Edition, today: date) -> list[Target]:
@@ -205,28 +220,28 @@ RULES: tuple[Rule, ...] = (
     Rule(
         key="evaluation",
         title=_l("Evaluation, the day after the week"),
-        audience=_l("Every registered municipality"),
+        audience=_l("Registered municipalities that have not submitted the evaluation"),
         day=lambda e: e.week_end + timedelta(days=1),
         last_day=lambda e: e.evaluation_deadline,
         subject=_l("How did the Week of the Sustainable Municipality go?"),
         lead=_EVALUATION_LEAD,
         deadline=lambda e: e.evaluation_deadline,
-        link_endpoint="registrations.mine",
-        link_label=_l("Go to your step plan"),
-        targets=_every_registered,
+        link_endpoint="reports.mine",
+        link_label=_l("Fill in the evaluation"),
+        targets=_not_evaluated,
     ),
     Rule(
         key="evaluation-reminder",
         title=_l("Evaluation, 7 days before its deadline"),
-        audience=_l("Every registered municipality"),
+        audience=_l("Registered municipalities that have not submitted the evaluation"),
         day=lambda e: e.evaluation_deadline - timedelta(days=7),
         last_day=lambda e: e.evaluation_deadline,
         subject=_l("Reminder: the evaluation closes on %(deadline)s"),
         lead=_EVALUATION_LEAD,
         deadline=lambda e: e.evaluation_deadline,
-        link_endpoint="registrations.mine",
-        link_label=_l("Go to your step plan"),
-        targets=_every_registered,
+        link_endpoint="reports.mine",
+        link_label=_l("Fill in the evaluation"),
+        targets=_not_evaluated,
     ),
 )
 BY_KEY = {rule.key: rule for rule in RULES}

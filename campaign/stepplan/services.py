@@ -111,5 +111,11 @@ def step_plan(registration: Registration, *, today: date) -> list[Step]:
         # The kit itself comes with the kits feature; its download is already recorded.
         step(4, "kit", done=downloaded is not None, deadline=due["kit"]),
         step(5, "flag", done=registration.flag_photo_id is not None, deadline=due["flag"]),
-        step(6, "evaluation", done=False, deadline=due["evaluation"], available=False),
+        step(
+            6,
+            "evaluation",
+            done=registration.evaluation_submitted_at is not None,
+            deadline=due["evaluation"],
+            available=today > edition.week_end,  # from the day after the week (reports.survey)
+        ),
     ]
