@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from campaign.accounts import services as account_services
 from campaign.accounts.models import User, UserStatus
 from campaign.actions.models import Action
-from campaign.core import clock, mail, ratelimit
+from campaign.core import clock, mail, media, ratelimit
 from campaign.core.auth import Role
 from campaign.core.db import analyze
 from campaign.core.errors import DomainError
@@ -36,6 +37,7 @@ from campaign.reference.models import Municipality, Province, Sdg
 from campaign.reference.services import load_reference
 from campaign.registrations import services as registration_services
 from campaign.registrations.services import local_date
+from campaign.reports import services as report_services
 
 seed = AppGroup("seed", help="Load reference or demo data.")
 kits = AppGroup("kits", help="Campaign kits: build them, or work through render requests.")
@@ -44,6 +46,7 @@ users = AppGroup("users", help="Accounts.")
 import_cli = AppGroup("import", help="Import data.")
 jobs = AppGroup("jobs", help="The jobs process: schedules, outbox and render queue.")
 press_cli = AppGroup("press", help="The press room.")
+report_cli = AppGroup("report", help="The yearly policy report.")
 
 
 @seed.command("reference")
@@ -300,6 +303,29 @@ def press_export(year: int, province_name: str | None, out_file: str) -> None:
     )
 
 
+@report_cli.command("build")
+@click.argument("year", type=int)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF.")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, writable=True), help="The data behind the charts.")
+@with_appcontext
+def report_build(year: int, out_file: str, xlsx_file: str | None) -> None:
+    """Build the policy report of an edition now (it is also kept in the team's archive)."""
+    try:
+        edition = edition_services.get_by_year(year)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    media_root = Path(current_app.config["MEDIA_ROOT"])
+    build = report_services.request_build(edition, by_id=None)
+    report_services.run(build, now=clock.now(), media_root=media_root)
+    db.session.commit()
+    with open(out_file, "wb") as out:
+        out.write(media.resolve(media_root, build.pdf_path).read_bytes())
+    if xlsx_file:
+        with open(xlsx_file, "wb") as out:
+            out.write(media.resolve(media_root, build.xlsx_path).read_bytes())
+    click.echo(f"report {year}: {build.pages} pages, {build.pdf_size} bytes written to {out_file}")
+
+
 def register(app: Flask) -> None:
-    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli, jobs, press_cli):
+    for command in (seed, stats, mail_cli, users, kits, purge, export, import_cli, jobs, press_cli, report_cli):
         app.cli.add_command(command)

@@ -3,7 +3,7 @@
 ``JOBS_SCHEDULES`` in the configuration overrides a schedule by name with APScheduler trigger
 arguments (``{"snapshot": {"type": "cron", "hour": 1}}``) or switches it off (``None``).
 Times are Brussels time. Scheduled jobs (``leader_only``) run on the leader, once per tick;
-queue jobs (outbox, render) run in every jobs process and claim their work row by row.
+queue jobs (outbox, render, report) run in every jobs process and claim their work row by row.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ DEFAULT_SCHEDULES: dict[str, dict[str, Any]] = {
     "retention": {"type": "cron", "hour": 3, "minute": 45},  # heroes' personal data after RETENTION_YEARS
     "outbox": {"type": "interval", "seconds": 10},  # mail waiting to be sent
     "render": {"type": "interval", "seconds": 2},  # kit render requests
+    "report": {"type": "interval", "seconds": 3},  # policy report builds the team asked for
 }
-QUEUE_JOBS = frozenset({"outbox", "render"})
+QUEUE_JOBS = frozenset({"outbox", "render", "report"})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ work and returns a small summary for the log and the job record."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -16,6 +17,7 @@ from campaign.kits import services as kit_services
 from campaign.monitoring import services as monitoring_services
 from campaign.registrations.services import local_date
 from campaign.reminders import services as reminder_services
+from campaign.reports import services as report_services
 
 FAILED_ATTEMPTS_KEPT = timedelta(days=1)
 
@@ -93,6 +95,13 @@ def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
     return {"editions_before": before, "heroes_erased": erased}
 
 
+def report(now: datetime, *, worker: str | None = None, **_: Any) -> dict[str, Any]:
+    """Build the policy reports the team asked for, each claimed by one process."""
+    return report_services.build_pending(
+        now=now, media_root=Path(current_app.config["MEDIA_ROOT"]), worker=worker or "run-once"
+    )
+
+
 JOBS = {
     "snapshot": snapshot,
     "purge": purge,
@@ -101,4 +110,5 @@ JOBS = {
     "retention": retention_purge,
     "outbox": outbox,
     "render": render,
+    "report": report,
 }

@@ -14,8 +14,8 @@ from campaign.reports.survey import AGAIN, CHANNELS, EFFECTS, MATERIALS, MAX_PAR
 NOT_USED = 0
 
 
-def _text(label: Any, description: Any = None) -> TextAreaField:
-    return TextAreaField(label, [Optional(), max_length(TEXT_MAX)], filters=[strip], description=description)
+def _text(label: Any, description: Any = None, limit: int = TEXT_MAX) -> TextAreaField:
+    return TextAreaField(label, [Optional(), max_length(limit)], filters=[strip], description=description)
 
 
 class EvaluationForm(FlaskForm):
@@ -81,3 +81,10 @@ for _key, _label in MATERIALS.items():
             coerce=str,
         ),
     )
+
+
+class ReportTextForm(FlaskForm):
+    introduction = _text(_l("Introduction"), _l("An empty line starts a new paragraph."), limit=8000)
+    keep = _text(_l("Conclusions: what to keep"), limit=8000)
+    strengthen = _text(_l("Conclusions: what to strengthen"), limit=8000)
+    adjust = _text(_l("Conclusions: what to adjust"), limit=8000)

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaign.core import clock
+from campaign.core import clock, media
 from campaign.core.auth import officer_required, owned_or_404, team_required
+from campaign.core.forms import EmptyForm
 from campaign.core.urls import query_id
 from campaign.editions import services as edition_services
+from campaign.editions.models import Edition
 from campaign.extensions import db
 from campaign.registrations import services as registration_services
 from campaign.registrations.models import Registration
 from campaign.registrations.services import local_date
-from campaign.reports import survey
-from campaign.reports.forms import EvaluationForm
+from campaign.reports import data, document, services, survey
+from campaign.reports.forms import EvaluationForm, ReportTextForm
+from campaign.reports.models import BuildStatus, ReportBuild
 
 bp = Blueprint("reports", __name__)
 
@@ -116,3 +133,119 @@ def results() -> str:
         number=lambda value, pattern=None: format_decimal(value, format=pattern),
         percent=lambda value: format_percent(value),
     )
+
+
+def _edition_by_year(year: int) -> Edition:
+    edition = db.session.scalar(db.select(Edition).where(Edition.year == year)) if year < 10_000 else None
+    if edition is None:
+        abort(404)
+    return edition
+
+
+@bp.route("/team/report", methods=["GET", "POST"])
+@team_required
+def report() -> str | Response:
+    """The policy report of an edition: its narrative sections, builds (archive) and preview."""
+    editions = edition_services.all_editions()
+    year = query_id("edition")
+    edition = next((e for e in editions if e.year == year), None) or edition_services.current_edition()
+    if edition is None:
+        abort(404)
+    texts = data.texts_of(edition)
+    form = ReportTextForm(obj=texts)
+    if form.validate_on_submit():
+        services.save_texts(
+            edition,
+            introduction=form.introduction.data,
+            keep=form.keep.data,
+            strengthen=form.strengthen.data,
+            adjust=form.adjust.data,
+        )
+        if request.form.get("action") == "build":
+            services.request_build(edition, by_id=current_user.id)
+            flash(_("The texts are saved and the report is being built. This page shows its progress."), "success")
+        else:
+            flash(_("The texts are saved."), "success")
+        db.session.commit()
+        return redirect(url_for("reports.report", edition=edition.year))
+    builds = services.builds(edition)
+    running = next((b for b in builds if b.status in (BuildStatus.PENDING, BuildStatus.RUNNING)), None)
+    return render_template(
+        "reports/report.html",
+        edition=edition,
+        editions=editions,
+        form=form,
+        builds=builds,
+        running=running,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/team/report/builds/<int:build_id>/progress")
+@team_required
+def build_progress(build_id: int) -> Response:
+    build = db.session.get(ReportBuild, build_id) or abort(404)
+    return jsonify(status=build.status.value, progress=build.progress, message=_progress_text(build))
+
+
+def _progress_text(build: ReportBuild) -> str:
+    if build.status == BuildStatus.FAILED:
+        return _("The build failed: %(error)s", error=build.error or "")
+    if build.status == BuildStatus.DONE:
+        return _("Ready: %(pages)d pages.", pages=build.pages or 0)
+    return _("%(progress)d%% done: %(step)s", progress=build.progress, step=build.step)
+
+
+@bp.route("/team/report/builds/<int:build_id>/<any(pdf, xlsx):kind>")
+@team_required
+def build_file(build_id: int, kind: str) -> Response:
+    build = db.session.get(ReportBuild, build_id) or abort(404)
+    relative = build.pdf_path if kind == "pdf" else build.xlsx_path
+    if build.status != BuildStatus.DONE or not relative:
+        abort(404)
+    path = media.resolve(current_app.config["MEDIA_ROOT"], relative)
+    if not path.is_file():
+        abort(404)
+    mimetype = (
+        "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=Path(relative).name, max_age=0)
+
+
+@bp.route("/team/report/builds/<int:build_id>/publish", methods=["POST"])
+@team_required
+def publish_build(build_id: int) -> Response:
+    build = db.session.get(ReportBuild, build_id) or abort(404)
+    if EmptyForm().validate_on_submit() and build.status == BuildStatus.DONE:
+        services.publish(build)
+        db.session.commit()
+        flash(_("This version is now the published report."), "success")
+    edition = db.session.get(Edition, build.edition_id)
+    return redirect(url_for("reports.report", edition=edition.year))
+
+
+@bp.route("/team/report/<int:year>/preview")
+@team_required
+def preview(year: int) -> str:
+    """The report as HTML, built from today's figures (not saved)."""
+    edition = _edition_by_year(year)
+    now = clock.now()
+    report_data = data.gather(edition, now=now, today=local_date(now))
+    return document.render_html(
+        report_data,
+        photo_url=lambda relative: url_for("reports.preview_photo", path=relative),
+        logo_url=None,
+    )
+
+
+@bp.route("/team/report/photo/<path:path>")
+@team_required
+def preview_photo(path: str) -> Response:
+    """A practice's photo in the preview (only the team sees the preview)."""
+    try:
+        file = media.resolve(current_app.config["MEDIA_ROOT"], path)
+    except ValueError:
+        abort(404)
+    if not file.is_file():
+        abort(404)
+    return send_file(file, max_age=0)

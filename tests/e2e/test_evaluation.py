@@ -48,3 +48,19 @@ def test_officer_saves_resumes_and_submits_the_evaluation(new_page, after_the_we
     team.goto("/team/evaluation")
     assert "De heldenaffiches." in team.locator("main").inner_text()
     assert_accessible(team)
+
+
+def test_report_page_and_preview_are_accessible(new_page):
+    team = new_page()
+    log_in(team, TEAM_EMAIL)
+    team.goto("/team/report")
+    assert team.locator("h1").inner_text().startswith("Beleidsrapport")
+    assert_accessible(team)
+    team.get_by_label("Inleiding").fill("Een jaar vol duurzame helden.")
+    team.get_by_role("button", name="Teksten bewaren").click()
+    team.wait_for_load_state()
+    assert "De teksten zijn bewaard." in team.locator("main").inner_text()
+    team.goto("/team/report/2025/preview")
+    assert "Een jaar vol duurzame helden." in team.locator("body").inner_text()
+    assert team.locator("svg[role=img]").count() >= 8
+    assert_accessible(team)

@@ -1,0 +1,119 @@
+"""Policy report benchmark. Prints one JSON object: {"build_s", "peak_rss_mb", "pages", "charts"}.
+
+    python benchmarks/report.py
+
+It loads the demo data into a temporary SQLite database (all editions since 2018, 181
+registrations in 2025, survey answers for about two thirds of them) and builds the 2025 report
+(figures, PDF/UA-1 and XLSX) in a fresh process, which reports its own time and peak memory.
+Target: build_s ≤ 5 and peak_rss_mb ≤ 300.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+NOW = "2025-10-20T10:00:00+02:00"
+
+
+def _app(folder: Path):
+    from campaign.app import create_app
+
+    return create_app(
+        {
+            "SECRET_KEY": "benchmark",
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "MEDIA_ROOT": str(folder / "media"),
+            "NOW": NOW,
+        }
+    )
+
+
+def _prepare(folder: Path) -> None:
+    import sqlalchemy as sa
+
+    from campaign.demo import seed as demo
+    from campaign.editions.models import Edition
+    from campaign.extensions import db
+    from campaign.reference.services import load_reference
+    from campaign.registrations.models import Registration
+    from campaign.reports import survey
+
+    app = _app(folder)
+    with app.app_context():
+        db.create_all()
+        load_reference()
+        demo.seed_demo(media_root=str(folder / "media"))
+        edition = db.session.scalar(sa.select(Edition).where(Edition.year == 2025))
+        rng = random.Random(2025)  # noqa: S311 - benchmark data
+        now = datetime.fromisoformat(NOW)
+        for registration in db.session.scalars(sa.select(Registration).where(Registration.edition_id == edition.id)):
+            if rng.random() < 0.67:
+                answers = survey.Answers(
+                    participants=rng.randint(20, 3000),
+                    channels=rng.sample(list(survey.CHANNELS), 3),
+                    ratings={key: rng.choice([0, 3, 4, 4, 5]) for key in survey.MATERIALS},
+                    effects=rng.sample(list(survey.EFFECTS), 2),
+                    again=rng.choice(["yes", "yes", "maybe", "no"]),
+                    keep="De heldenaffiches.",
+                    strengthen="",
+                    adjust="Het stappenplan vroeger.",
+                    remarks="",
+                )
+                survey.save(registration, answers, submit=True, by_id=None, now=now, today=now.date())
+        db.session.commit()
+
+
+def _build(folder: str, queue) -> None:
+    started = time.perf_counter()
+    import sqlalchemy as sa
+
+    from campaign.core import clock
+    from campaign.editions.models import Edition
+    from campaign.extensions import db
+    from campaign.reports import services
+
+    app = _app(Path(folder))
+    with app.app_context():
+        edition = db.session.scalar(sa.select(Edition).where(Edition.year == 2025))
+        build = services.request_build(edition, by_id=None)
+        services.run(build, now=clock.now(), media_root=Path(folder) / "media")
+        db.session.commit()
+        pages = build.pages
+    queue.put(
+        {
+            "build_s": round(time.perf_counter() - started, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "pages": pages,
+        }
+    )
+
+
+def main() -> None:
+    from campaign.reports import document
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _prepare(Path(tmp))
+        context = multiprocessing.get_context("spawn")  # a fresh process: its memory is the build's
+        queue = context.Queue()
+        child = context.Process(target=_build, args=(tmp, queue))
+        child.start()
+        result = queue.get(timeout=600)
+        child.join()
+    result["charts"] = len(document.CHART_NAMES)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

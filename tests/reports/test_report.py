@@ -1,0 +1,176 @@
+"""The policy report: its figures are the dashboard's, it compares editions across the 2025
+mergers, and its PDF is tagged, embeds its fonts and says the right things (read with pypdf)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from campaign.core import media
+from campaign.editions.models import Edition
+from campaign.extensions import db
+from campaign.monitoring import services as monitoring
+from campaign.reference.models import FormerMunicipality
+from campaign.registrations.models import Registration
+from campaign.reports import data, document
+from campaign.reports import services as report_services
+from tests import factories
+
+TODAY = date(2025, 10, 15)
+NOW = datetime(2025, 10, 15, 10, 0).astimezone()
+
+
+@pytest.fixture
+def editions(app, now):
+    """2024 (before the mergers): Kruibeke (46013) and Gent; 2025: Beveren-Kruibeke-Zwijndrecht
+    (46030), Gent and Hasselt, with heroes and actions."""
+    now("2025-10-15T10:00:00+02:00")
+    previous = factories.make_edition(2024)
+    current = factories.make_edition(2025, current=True, focus=(11, 13))
+    kruibeke = db.session.scalar(sa.select(FormerMunicipality).where(FormerMunicipality.nis_code == "46013"))
+    old = factories.make_registration(previous, "46030")
+    old.former_municipalities = [kruibeke]
+    factories.make_registration(previous, "44021")
+    gent = factories.make_registration(current, "44021")
+    factories.make_registration(current, "46030")
+    factories.make_registration(current, "71072")
+    factories.make_hero(gent, name="Fien Claes")
+    factories.make_action(gent, title="Repair Café", sdgs=(12, 13))
+    db.session.commit()
+    return previous, current
+
+
+def test_every_figure_is_the_dashboards(editions):
+    _, current = editions
+    report = data.gather(current, now=NOW, today=TODAY)
+    board = monitoring.dashboard(current, list(db.session.scalars(sa.select(Edition))), today=TODAY)
+    assert report.key == board.key
+    assert [(p.province.id, p.registered, p.rate) for p in report.provinces] == [
+        (row.province.id, row.registered, row.rate) for row in board.provinces
+    ]
+    assert report.dashboard.sdgs == board.sdgs and report.dashboard.pillars == board.pillars
+    assert report.dashboard.funnel == board.funnel
+    annex = {row.name: row for row in report.annex}
+    assert len(annex) == 285 and sum(row.taking_part for row in report.annex) == report.key.registered == 3
+    assert annex["Gent"].heroes == 1 and annex["Gent"].actions == 1
+
+
+def test_participation_is_compared_across_the_mergers(editions):
+    _, current = editions
+    report = data.gather(current, now=NOW, today=TODAY)
+    assert [(h.year, h.comparable) for h in report.history] == [(2024, 2), (2025, 3)]
+    turnover = report.dashboard.turnover
+    names = lambda ids: set(turnover.names_of(ids))  # noqa: E731
+    assert names(turnover.returning) == {"Beveren-Kruibeke-Zwijndrecht", "Gent"}  # Kruibeke took part in 2024
+    assert names(turnover.first_time) == {"Hasselt"}
+    assert report.annex[[r.name for r in report.annex].index("Beveren-Kruibeke-Zwijndrecht")].editions == 2
+
+
+def test_the_pdf_is_tagged_embeds_its_fonts_and_states_the_figures(editions, media_root):
+    _, current = editions
+    report_services.save_texts(current, introduction="Een jaar vol helden.", keep="De vlag.", strengthen="", adjust="")
+    report = data.gather(current, now=NOW, today=TODAY)
+    pdf = PdfReader(io.BytesIO(document.render_pdf(report, media_root=media_root)))
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged
+    assert root.get("/Lang") == "nl"
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()  # declared PDF/UA-1
+    fonts = set()
+    for page in pdf.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = (font.get("/DescendantFonts") or [font])[0].get_object().get("/FontDescriptor")
+            assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add(str(font["/BaseFont"]))
+    assert fonts and all("Atkinson" in name for name in fonts)
+    assert 12 <= len(pdf.pages) <= 40  # cover, contents, sections, a 285-row annex
+    outline = [item.title for item in pdf.outline if not isinstance(item, list)]
+    assert "Samenvatting in cijfers" in outline and "Bijlage: alle gemeenten" in outline
+    summary = next(page.extract_text() for page in pdf.pages if "gemeenten namen deel" in page.extract_text())
+    assert summary.startswith("Samenvatting in cijfers")
+    assert re.search(r"(^|\s)3\s+van de 285 gemeenten namen deel", summary)
+    assert any("Een jaar vol helden." in page.extract_text() for page in pdf.pages)
+
+
+def test_the_xlsx_holds_the_data_of_every_chart(editions):
+    _, current = editions
+    report = data.gather(current, now=NOW, today=TODAY)
+    book = load_workbook(io.BytesIO(document.render_xlsx(report)))
+    assert "Per SDG" in book.sheetnames and "Bijlage gemeenten" in book.sheetnames
+    history = list(book["Deelname per editie"].iter_rows(values_only=True))
+    assert history == [("editie", "kaart 2025", "zoals toen geteld"), (2024, 2, 2), (2025, 3, 3)]
+    assert book["Bijlage gemeenten"].max_row == 286
+
+
+def test_cli_builds_the_report_and_keeps_it(app, editions, media_root, tmp_path):
+    out, xlsx = tmp_path / "rapport.pdf", tmp_path / "rapport.xlsx"
+    result = app.test_cli_runner().invoke(args=["report", "build", "2025", "--out", str(out), "--xlsx", str(xlsx)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-") and zipfile.is_zipfile(xlsx)
+    [build] = report_services.builds(editions[1])
+    assert build.status == "done" and build.pages == len(PdfReader(out).pages)
+    assert media.resolve(media_root, build.pdf_path).read_bytes() == out.read_bytes()
+    result = app.test_cli_runner().invoke(args=["report", "build", "1990", "--out", str(out)])
+    assert result.exit_code != 0
+
+
+def test_registrations_are_counted_like_the_dashboard(editions):
+    _, current = editions
+    withdrawn = db.session.scalar(sa.select(Registration).where(Registration.edition_id == current.id))
+    withdrawn.status = "withdrawn"
+    db.session.commit()
+    report = data.gather(current, now=NOW, today=TODAY)
+    assert report.key.registered == 2 and report.history[-1].comparable == 2
+
+
+def test_the_team_builds_through_the_jobs_process_follows_it_and_publishes(client, auth, team_user, editions, app):
+    from campaign.jobs.tasks import report as report_job
+
+    auth.login(team_user)
+    response = client.post(
+        "/team/report?edition=2025",
+        data={"introduction": "Een jaar vol helden.", "keep": "", "strengthen": "", "adjust": "", "action": "build"},
+        follow_redirects=True,
+    )
+    assert "het rapport wordt opgemaakt" in response.get_data(as_text=True)
+    [build] = report_services.builds(editions[1])
+    assert client.get(f"/team/report/builds/{build.id}/progress").json["status"] == "pending"
+    assert client.get(f"/team/report/builds/{build.id}/pdf").status_code == 404  # not built yet
+
+    assert report_job(NOW, worker="jobs-1") == {"built": 1, "failed": 0}
+    progress = client.get(f"/team/report/builds/{build.id}/progress").json
+    assert progress["status"] == "done" and progress["progress"] == 100 and "pagina's" in progress["message"]
+    pdf = client.get(f"/team/report/builds/{build.id}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert any("Een jaar vol helden." in page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert client.get(f"/team/report/builds/{build.id}/xlsx").status_code == 200
+
+    second = report_services.request_build(editions[1], by_id=None)
+    db.session.commit()
+    report_job(NOW, worker="jobs-1")
+    client.post(f"/team/report/builds/{build.id}/publish")
+    client.post(f"/team/report/builds/{second.id}/publish")
+    published = [b.id for b in report_services.builds(editions[1]) if b.published]
+    assert published == [second.id]  # one published version; the drafts stay in the archive
+    page = client.get("/team/report?edition=2025").get_data(as_text=True)
+    assert page.count("Deze versie publiceren") == 1 and "Gepubliceerde versie" in page
+
+    preview = client.get("/team/report/2025/preview").get_data(as_text=True)
+    assert "Samenvatting in cijfers" in preview and "<svg" in preview
+    assert client.get("/team/report/99999/preview").status_code == 404
+
+
+def test_officers_get_none_of_the_report_pages(client, auth, officer, editions):
+    build = report_services.request_build(editions[1], by_id=None)
+    db.session.commit()
+    auth.login(officer)
+    for url in ("/team/report", "/team/report/2025/preview", f"/team/report/builds/{build.id}/progress"):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/team/report/builds/{build.id}/publish").status_code == 403
