@@ -56,7 +56,7 @@ def _prepare(folder: Path) -> None:
         load_reference()
         demo.seed_demo(media_root=str(folder / "media"))
         edition = db.session.scalar(sa.select(Edition).where(Edition.year == 2025))
-        rng = random.Random(2025)  # noqa: S311 - benchmark data
+        rng = random.Random(2025)
         now = datetime.fromisoformat(NOW)
         for registration in db.session.scalars(sa.select(Registration).where(Registration.edition_id == edition.id)):
             if rng.random() < 0.67:
