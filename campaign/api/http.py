@@ -16,6 +16,7 @@ import json
 import time
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote, quote_from_bytes
 
 from flask import Response, current_app, g, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -52,6 +53,12 @@ def _json(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _this_request() -> str:
+    """The path and query of this request as a URI reference (percent-encoded)."""
+    query = quote_from_bytes(request.query_string, safe="=&%+")
+    return quote(request.path, safe="/") + (f"?{query}" if query else "")
+
+
 # Problems --------------------------------------------------------------------------------------
 
 
@@ -69,7 +76,7 @@ def problem(
         "title": title or HTTP_STATUS_CODES.get(status, "Error"),
         "status": status,
         "detail": detail,
-        "instance": request.full_path.rstrip("?"),
+        "instance": _this_request(),
         **extra,
     }
     response = Response(_json(body), status=status, mimetype=PROBLEM_JSON)

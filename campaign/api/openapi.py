@@ -230,14 +230,15 @@ def _schemas() -> Json:
 
 
 def _parameters() -> Json:
-    def query(name: str, schema: Json, description: str) -> Json:
-        return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    def query(name: str, schema: Json, description: str, example: object = None) -> Json:
+        parameter = {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+        return parameter | ({"example": example} if example is not None else {})
 
     def header(name: str, description: str) -> Json:
         return {"name": name, "in": "header", "required": False, "schema": _string(), "description": description}
 
-    def path(name: str, schema: Json) -> Json:
-        return {"name": name, "in": "path", "required": True, "schema": schema}
+    def path(name: str, schema: Json, example: object) -> Json:
+        return {"name": name, "in": "path", "required": True, "schema": schema, "example": example}
 
     return {
         "page": query("page", _integer(minimum=1, maximum=params.MAX_PAGE, default=1), "Page number"),
@@ -246,21 +247,22 @@ def _parameters() -> Json:
             _integer(minimum=1, maximum=params.MAX_PER_PAGE, default=params.DEFAULT_PER_PAGE),
             "Items per page",
         ),
-        "edition": query("edition", _integer(minimum=1, maximum=9999), "Only this edition (year)"),
+        "edition": query("edition", _integer(minimum=1, maximum=9999), "Only this edition (year)", 2025),
         "province": query(
             "province",
             _string(enum=sorted(params.PROVINCE_CODES)),
             "Only this province, by NIS code or by Dutch name in lower case",
+            "oost-vlaanderen",
         ),
-        "municipality": query("municipality", NIS_CODE, "Only this municipality (NIS code)"),
-        "sdg": query("sdg", _integer(minimum=1, maximum=17), "Only those with this SDG"),
+        "municipality": query("municipality", NIS_CODE, "Only this municipality (NIS code)", "44021"),
+        "sdg": query("sdg", _integer(minimum=1, maximum=17), "Only those with this SDG", 12),
         "IfNoneMatch": header("If-None-Match", "ETags of copies you have; 304 when one is current"),
         "IfModifiedSince": header(
             "If-Modified-Since", "HTTP date of your copy; 304 when unchanged since (ignored with If-None-Match)"
         ),
-        "nis_code": path("nis_code", NIS_CODE),
-        "year": path("year", _integer(minimum=1, maximum=9999)),
-        "id": path("id", _integer(minimum=1, maximum=MAX_ID)),
+        "nis_code": path("nis_code", NIS_CODE, "44021"),
+        "year": path("year", _integer(minimum=1, maximum=9999), 2025),
+        "id": path("id", _integer(minimum=1, maximum=MAX_ID), 1),
     }
 
 
