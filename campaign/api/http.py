@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from datetime import date, datetime
 from typing import Any
@@ -22,12 +23,11 @@ from flask import Response, current_app, g, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from campaign.api import services
+from campaign.api.params import InvalidParams, ListQuery, list_parameters, parse
+from campaign.api.ratelimit import Decision, TokenBuckets
 from campaign.core import clock
 from campaign.registrations.services import local_date
-
-from . import services
-from .params import InvalidParams, ListQuery, list_parameters, parse
-from .ratelimit import Decision, TokenBuckets
 
 PREFIX = "/api/v1"
 RATE_LIMITER = "campaign.api.ratelimit"  # key in app.extensions
@@ -54,8 +54,10 @@ def _json(payload: Any) -> str:
 
 
 def _this_request() -> str:
-    """The path and query of this request as a URI reference (percent-encoded)."""
-    query = quote_from_bytes(request.query_string, safe="=&%+")
+    """The path and query of this request as a valid URI reference: the query as sent, with
+    what it should have percent-encoded (a stray %, spaces, other bytes) encoded."""
+    stray_percent = re.sub(rb"%(?![0-9A-Fa-f]{2})", b"%25", request.query_string)
+    query = quote_from_bytes(stray_percent, safe="=&%+")
     return quote(request.path, safe="/") + (f"?{query}" if query else "")
 
 

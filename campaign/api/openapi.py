@@ -11,10 +11,9 @@ from functools import cache
 from typing import Any
 
 from campaign.actions.models import ActionType, Audience
+from campaign.api import params
 from campaign.reference.models import Pillar
 from campaign.registrations.models import Track
-
-from . import params
 
 Json = dict[str, Any]
 MAX_ID = params.MAX_ID

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from campaign.actions import services as action_services
 from campaign.actions.models import Action, ActionSdg
+from campaign.api.params import ListQuery, province_slug
 from campaign.core.audit import AuditEntry
 from campaign.editions.models import Edition
 from campaign.extensions import db
@@ -31,8 +32,6 @@ from campaign.monitoring import figures
 from campaign.reference.models import Municipality, Province
 from campaign.registrations.models import Registration, RegistrationStatus
 from campaign.registrations.services import BRUSSELS
-
-from .params import ListQuery, province_slug
 
 Json = dict[str, Any]
 MediaUrl = Callable[[int, str], str]  # (upload id, variant) → absolute URL of the public media route

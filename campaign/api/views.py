@@ -6,11 +6,10 @@ from flask import Blueprint, Response, abort, request
 from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 
+from campaign.api import http, openapi, services
+from campaign.api.params import InvalidParams
+from campaign.api.ratelimit import TokenBuckets
 from campaign.extensions import db
-
-from . import http, openapi, services
-from .params import InvalidParams
-from .ratelimit import TokenBuckets
 
 bp = Blueprint("api", __name__, url_prefix=http.PREFIX)
 
@@ -27,10 +26,13 @@ def guard() -> Response | None:
     routing, before any blueprint is known, so the blueprint's error handlers never see them."""
     if not http.is_api_path(request.path):
         return None
+    limited = http.rate_limited()
+    if limited is not None:
+        return limited
     error = request.routing_exception
-    if isinstance(error, HTTPException) and error.code is not None and error.code >= 400:
-        return http.rate_limited() or http.http_problem(error)
-    return http.rate_limited()
+    if isinstance(error, HTTPException) and (error.code or 0) >= 400:
+        return http.http_problem(error)
+    return None
 
 
 @bp.after_app_request

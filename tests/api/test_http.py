@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from campaign.api import services as api_services
 from campaign.api.ratelimit import TokenBuckets
 from campaign.core.audit import AuditEntry
 from campaign.extensions import db
@@ -172,6 +173,14 @@ def test_bad_parameters_are_400_problems(client, query, name):
     assert [p["name"] for p in body["invalid-params"]] == [name]
 
 
+def test_the_problem_names_the_request_as_a_uri(client):
+    body = problem(client.get("/api/v1/heroes?x=%zz&y=a%20b&z=%C3%A9"), 400)
+    assert body["instance"] == "/api/v1/heroes?x=%25zz&y=a%20b&z=%C3%A9"
+    assert (
+        problem(client.get("/api/v1/municipalities/G%C3%A9nt"), 404)["instance"] == "/api/v1/municipalities/G%C3%A9nt"
+    )
+
+
 def test_filters_a_resource_does_not_have_are_400(client, edition):
     assert problem(client.get("/api/v1/editions?sdg=3"), 400)["invalid-params"][0]["name"] == "sdg"
     assert problem(client.get("/api/v1/municipalities?edition=2025"), 400)
@@ -202,6 +211,15 @@ def test_writing_is_405(client, world, method):
     response = getattr(client, method)(f"/api/v1/heroes/{world.hero.id}", json={"name": "x"})
     problem(response, 405)
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_a_bug_is_a_500_problem(app, client, monkeypatch):
+    def broken(query):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api_services, "editions", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
+    assert "a bug" not in problem(client.get("/api/v1/editions"), 500)["detail"]
 
 
 def test_nul_bytes_are_400_problems(client, registration):

@@ -52,3 +52,14 @@ def test_answers_match_their_schemas(client, document, world):
     check(f"/api/v1/heroes/{world.hero.id}", "Hero")
     check("/api/v1/heroes?sdg=99", "InvalidParamsProblem")
     check("/api/v1/heroes/1234567", "Problem")
+
+
+def test_each_list_documents_exactly_the_filters_it_takes(client, document, edition):
+    examples = {name: p["example"] for name, p in document["components"]["parameters"].items() if "example" in p}
+    for path, item in document["paths"].items():
+        if "{" in path or path == "/openapi.json":
+            continue
+        documented = {p["$ref"].rsplit("/", 1)[1] for p in item["get"]["parameters"]}
+        for name in ("edition", "province", "municipality", "sdg"):
+            status = client.get(f"/api/v1{path}?{name}={examples[name]}").status_code
+            assert status == (200 if name in documented else 400), (path, name)
