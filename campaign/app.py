@@ -13,6 +13,7 @@ from campaign import cli
 from campaign.accounts import services as account_services
 from campaign.accounts.views import bp as accounts_bp
 from campaign.actions.views import bp as actions_bp
+from campaign.api.views import bp as api_bp
 from campaign.config import load_config
 from campaign.core import audit
 from campaign.core.db import render_item
@@ -82,6 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         reports_bp,
         public_bp,
         pressroom_bp,
+        api_bp,
         media_bp,
     ):
         app.register_blueprint(blueprint)

@@ -96,6 +96,10 @@ class Defaults:
 
     TEAM_CONTACT_EMAIL = "duurzamegemeente@vvsg.be"
 
+    # The open-data API (/api/v1): requests a minute from one client address, in each web
+    # process's memory (see campaign/api/ratelimit.py). 0 or None switches the limit off.
+    API_RATE_LIMIT = 120
+
 
 def _database_url(app: Flask) -> str:
     url = os.environ.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
