@@ -132,7 +132,8 @@ def actions_of(registration: Registration) -> list[Action]:
 # Public lists. Only public actions of active registrations.
 
 
-def _public() -> sa.Select:
+def public_query() -> sa.Select:
+    """Public actions of active registrations: what the public pages and the API may show."""
     return (
         sa.select(Action)
         .join(Registration, Registration.id == Action.registration_id)
@@ -143,7 +144,7 @@ def _public() -> sa.Select:
 def public_actions_of(edition: Edition, municipality: Municipality) -> list[Action]:
     return list(
         db.session.scalars(
-            _public()
+            public_query()
             .where(Action.edition_id == edition.id, Action.municipality_id == municipality.id)
             .options(sa.orm.selectinload(Action.sdg_links))
             .order_by(Action.starts_at)
@@ -156,7 +157,7 @@ def calendar(edition: Edition) -> list[tuple[date, list[Action]]]:
     start = datetime.combine(edition.week_start, datetime.min.time(), tzinfo=BRUSSELS)
     end = datetime.combine(edition.week_end + timedelta(days=1), datetime.min.time(), tzinfo=BRUSSELS)
     actions = db.session.scalars(
-        _public()
+        public_query()
         .where(Action.edition_id == edition.id, Action.starts_at < end, Action.ends_at >= start)
         .options(sa.orm.joinedload(Action.municipality))
         .order_by(Action.starts_at, Action.id)
@@ -188,7 +189,7 @@ class PracticeQuery:
 
 def practice_bank(query: PracticeQuery, *, page: int, per_page: int = 20) -> Page[Action]:
     """Public actions of every edition, newest first, filtered."""
-    stmt = _public().options(
+    stmt = public_query().options(
         sa.orm.joinedload(Action.municipality).joinedload(Municipality.province),
         sa.orm.joinedload(Action.edition),
         sa.orm.selectinload(Action.sdg_links),
@@ -213,7 +214,7 @@ def practice_bank(query: PracticeQuery, *, page: int, per_page: int = 20) -> Pag
 
 
 def public_action(action_id: int) -> Action | None:
-    return db.session.scalar(_public().where(Action.id == action_id))
+    return db.session.scalar(public_query().where(Action.id == action_id))
 
 
 def provinces() -> list[Province]:

@@ -217,7 +217,7 @@ def _action(action: Action, media_url: MediaUrl) -> Json:
 
 def _actions() -> sa.Select:
     return (
-        action_services._public()
+        action_services.public_query()
         .options(
             sa.orm.joinedload(Action.edition),
             sa.orm.joinedload(Action.municipality),

@@ -55,7 +55,8 @@ def security_headers(response: Response) -> Response:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
     )
-    response.headers["Content-Language"] = str(get_locale() or "nl")
+    if not request.path.startswith("/api/"):  # the API is not localised
+        response.headers["Content-Language"] = str(get_locale() or "nl")
     return response
 
 

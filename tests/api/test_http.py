@@ -114,7 +114,9 @@ def test_the_api_sets_no_cookies(client, world, officer, auth):
         assert "Set-Cookie" not in client.get(url).headers, url
     auth.login(officer)  # even for a logged-in officer, the session is left alone
     for url in urls:
-        assert "Set-Cookie" not in client.get(url).headers, url
+        response = client.get(url)
+        assert "Set-Cookie" not in response.headers, url
+        assert "Content-Language" not in response.headers, url  # the API is not localised
 
 
 # Rate limit ------------------------------------------------------------------------------------------
