@@ -27,8 +27,21 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
 LOCALE = "nl_BE"
 CHART_NAMES = (
     "history", "provinces", "turnover", "timeline", "sdg_actions", "sdg_heroes",
-    "pillars", "funnel", "ratings", "channels", "effects", "again",
+    "pillars", "pillar_heroes", "province_heroes", "province_actions", "funnel", "ratings", "channels", "effects",
+    "again",
 )  # fmt: skip
+
+
+def per_province(r: ReportData) -> list[tuple[str, int, int]]:
+    """(province, heroes, actions) from the annex rows, in the provinces' order."""
+    totals: dict[str, list[int]] = {p.province.name_nl: [0, 0] for p in r.provinces}
+    for row in r.annex:
+        entry = totals.setdefault(row.province, [0, 0])
+        entry[0] += row.heroes
+        entry[1] += row.actions
+    return [(name, heroes, actions) for name, (heroes, actions) in totals.items()]
+
+
 SECTIONS = (
     ("inleiding", "Inleiding"),
     ("samenvatting", "Samenvatting in cijfers"),
@@ -69,6 +82,7 @@ def sheets(r: ReportData) -> list[Sheet]:
               tuple(zip(board.timeline.days_before, board.timeline.current, previous, strict=True))),
         Sheet("Per SDG", ("SDG", "naam", "focus", "acties", "helden"),
               tuple((row.sdg.number, row.sdg.name_nl, row.focus, row.actions, row.heroes) for row in board.sdgs)),
+        Sheet("Helden en acties per provincie", ("provincie", "helden", "acties"), tuple(per_province(r))),
         Sheet("Per pijler", ("pijler", "acties", "helden"),
               tuple((PILLAR_NAMES_NL[row.pillar], row.actions, row.heroes) for row in board.pillars)),
         Sheet("Stappenplan", ("stap", "gemeenten"), tuple((title, board.funnel[key]) for key, title in STEPS.items())),
@@ -89,6 +103,7 @@ def _charts(r: ReportData) -> dict[str, str]:
     sdg_labels = tuple(str(row.sdg.number) for row in board.sdgs)
     sdg_colours = tuple(row.sdg.color_hex for row in board.sdgs)
     previous = board.timeline.previous
+    provinces = per_province(r)
     return {
         "history": charts.bars(
             tuple(str(h.year) for h in r.history), tuple(h.comparable for h in r.history),
@@ -120,6 +135,18 @@ def _charts(r: ReportData) -> dict[str, str]:
         "pillars": charts.bars(
             tuple(PILLAR_NAMES_NL[row.pillar] for row in board.pillars), tuple(row.actions for row in board.pillars),
             label="Acties per 5P-pijler",
+        ),
+        "pillar_heroes": charts.bars(
+            tuple(PILLAR_NAMES_NL[row.pillar] for row in board.pillars), tuple(row.heroes for row in board.pillars),
+            label="Helden per 5P-pijler",
+        ),
+        "province_heroes": charts.bars(
+            tuple(name for name, _, _ in provinces), tuple(heroes for _, heroes, _ in provinces),
+            label="Helden per provincie",
+        ),
+        "province_actions": charts.bars(
+            tuple(name for name, _, _ in provinces), tuple(actions for _, _, actions in provinces),
+            label="Acties per provincie",
         ),
         "funnel": charts.bars(
             tuple(STEPS.values()), tuple(board.funnel[key] for key in STEPS), label="Gemeenten per afgeronde stap",

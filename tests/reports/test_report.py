@@ -107,6 +107,8 @@ def test_the_xlsx_holds_the_data_of_every_chart(editions):
     history = list(book["Deelname per editie"].iter_rows(values_only=True))
     assert history == [("editie", "kaart 2025", "zoals toen geteld"), (2024, 2, 2), (2025, 3, 3)]
     assert book["Bijlage gemeenten"].max_row == 286
+    provinces = {row[0]: row[1:] for row in book["Helden en acties per provincie"].iter_rows(values_only=True)}
+    assert provinces["Oost-Vlaanderen"] == (1, 1) and provinces["Limburg"] == (0, 0)  # Gent's hero and action
 
 
 def test_cli_builds_the_report_and_keeps_it(app, editions, media_root, tmp_path):
