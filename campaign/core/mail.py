@@ -92,17 +92,25 @@ def unconfirmed(now: datetime | None = None) -> sa.ColumnElement[bool]:
     )
 
 
-def send_again(mail: OutboxMail) -> None:
-    """The team's decision: send a failed or unconfirmed message again, with all its attempts."""
-    mail.status = MailStatus.PENDING
-    mail.attempts = 0
-    mail.next_attempt_at = None
+def send_again(mail_id: int, *, now: datetime) -> bool:
+    """The team's decision: send a failed or unconfirmed message again, with all its attempts.
+    One conditional UPDATE, so a message a process is sending right now is left alone."""
+    changed = db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail_id, sa.or_(OutboxMail.status == MailStatus.FAILED, unconfirmed(now)))
+        .values(status=MailStatus.PENDING, attempts=0, next_attempt_at=None, sent_at=None)
+    ).rowcount
+    return bool(changed)
 
 
-def mark_arrived(mail: OutboxMail) -> None:
+def mark_arrived(mail_id: int, *, now: datetime) -> bool:
     """The team's decision: an unconfirmed message did arrive."""
-    mail.status = MailStatus.SENT
-    mail.last_error = None
+    changed = db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail_id, unconfirmed(now))
+        .values(status=MailStatus.SENT, last_error=None)
+    ).rowcount
+    return bool(changed)
 
 
 def queue(
@@ -213,15 +221,21 @@ class _SMTPTransport:
         end-of-data mark is written only after ``handed_over`` returned (see the module)."""
         smtp = self.smtp
         assert smtp is not None
-        payload = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        sender = parseaddr(message["From"])[1]
+        international = not (sender + mail.to_address).isascii()
         smtp.ehlo_or_helo_if_needed()
+        if international and not smtp.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("the mail server does not take international addresses (SMTPUTF8)")
+        payload = message.as_bytes(policy=message.policy.clone(linesep="\r\n", utf8=international))
         options = []
         if smtp.does_esmtp:
             if smtp.has_extn("size"):
                 options.append(f"SIZE={len(payload)}")
             if not payload.isascii() and smtp.has_extn("8bitmime"):
                 options.append("BODY=8BITMIME")
-        sender = parseaddr(message["From"])[1]
+        if international:
+            options.append("SMTPUTF8")
+            smtp.command_encoding = "utf-8"
         code, reply = smtp.mail(sender, options)
         if code != 250:
             _reset(smtp)
@@ -241,6 +255,7 @@ class _SMTPTransport:
         handed_over()
         smtp.send(b".\r\n")
         code, reply = smtp.getreply()
+        smtp.command_encoding = "ascii"
         if code != 250:
             raise smtplib.SMTPDataError(code, reply)
 
@@ -319,17 +334,21 @@ def _deliver(wanted: sa.ColumnElement[bool], *, now: datetime, limit: int) -> di
                     db.session.commit()
                     break
             tried.append(mail.id)
-            _send_one(transport, mail, config["MAIL_SENDER"], counts, now=now)
+            if not _send_one(transport, mail, config["MAIL_SENDER"], counts, now=now):
+                break  # the connection is gone: the rest waits for the next run, attempts intact
     return counts
 
 
 def _failed(mail: OutboxMail, error: Exception, now: datetime) -> None:
     mail.status = MailStatus.FAILED
+    mail.sent_at = None
     mail.last_error = f"{type(error).__name__}: {error}"
     mail.next_attempt_at = now + retry_delay(mail.attempts)
 
 
-def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int], *, now: datetime) -> None:
+def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, int], *, now: datetime) -> bool:
+    """Send one message and record the outcome. Returns False when the connection to the mail
+    server is lost (the rest of the run should wait)."""
     mail.attempts += 1
     message = build_message(mail, sender)
     handed = False
@@ -341,12 +360,14 @@ def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, i
         db.session.commit()  # from here on the server may accept it: never sent again on its own
         handed = True
 
+    connected = True
     try:
         transport.send(mail, message, handed_over)
     except smtplib.SMTPResponseException as error:  # the server answered no: it does not have it
         _failed(mail, error, now)
         counts["failed"] += 1
-    except (smtplib.SMTPException, OSError) as error:
+    except Exception as error:
+        connected = not _connection_lost(error)
         if handed:  # no answer after the end of the message: it may have arrived
             mail.last_error = f"{type(error).__name__}: {error}"
             counts["unconfirmed"] += 1
@@ -360,6 +381,13 @@ def _send_one(transport: Any, mail: OutboxMail, sender: str, counts: dict[str, i
         mail.next_attempt_at = None
         counts["sent"] += 1
     db.session.commit()
+    return connected
+
+
+def _connection_lost(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def deliver_if_immediate(mails: list[OutboxMail]) -> None:

@@ -99,19 +99,17 @@ def decide(mail_id: int, decision: str) -> Response:
     if outgoing is None:
         abort(404)
     if EmptyForm().validate_on_submit():
-        is_unconfirmed = db.session.scalar(
-            db.select(db.func.count()).where(mail.OutboxMail.id == mail_id, mail.unconfirmed(clock.now()))
-        )
-        if decision == "resend" and (outgoing.status == mail.MailStatus.FAILED or is_unconfirmed):
-            mail.send_again(outgoing)
+        now = clock.now()
+        address = outgoing.to_address
+        if decision == "resend" and mail.send_again(mail_id, now=now):
             db.session.commit()
             mail.deliver_if_immediate([outgoing])
-            flash(_("The mail to %(address)s goes out again.", address=outgoing.to_address), "success")
-        elif decision == "arrived" and is_unconfirmed:
-            mail.mark_arrived(outgoing)
+            flash(_("The mail to %(address)s goes out again.", address=address), "success")
+        elif decision == "arrived" and mail.mark_arrived(mail_id, now=now):
             db.session.commit()
-            flash(_("The mail to %(address)s is recorded as arrived.", address=outgoing.to_address), "success")
+            flash(_("The mail to %(address)s is recorded as arrived.", address=address), "success")
         else:
+            db.session.rollback()
             flash(_("This mail was already sent or is being sent: nothing was changed."), "error")
     return redirect(url_for("reminders.failures"))
 

@@ -252,3 +252,51 @@ def test_a_message_without_an_answer_is_never_sent_again_on_its_own(app, monkeyp
         assert len(handler.messages) == 1
     finally:
         controller.stop()
+
+
+def test_an_international_address_never_blocks_the_outbox(app, monkeypatch):
+    """A server without SMTPUTF8 cannot take jürgen@gent.be: that mail fails with a clear error and
+    the mails after it still go. A server with SMTPUTF8 gets it."""
+    for utf8 in (False, True):
+        handler = Collector()
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=utf8)
+        controller.start()
+        try:
+            _use(app, monkeypatch, controller.port)
+            with app.test_request_context():
+                international = factories.queue_reset(factories.make_officer(email=f"jürgen{int(utf8)}@gent.be"))
+                plain = factories.queue_reset(factories.make_officer())
+                counts = mail.deliver([international.id, plain.id])
+            assert plain.status == MailStatus.SENT
+            if utf8:
+                assert counts == {"sent": 2, "failed": 0, "unconfirmed": 0}
+                assert f"jürgen{int(utf8)}@gent.be" in [to for _, tos, _ in handler.messages for to in tos]
+            else:
+                assert counts == {"sent": 1, "failed": 1, "unconfirmed": 0}
+                assert international.status == MailStatus.FAILED and "SMTPUTF8" in international.last_error
+                assert len(handler.messages) == 1
+        finally:
+            controller.stop()
+
+
+def test_a_lost_connection_leaves_the_rest_for_the_next_run(app, monkeypatch, smtp_server):
+    """The connection drops while a message is sent: that message is failed (the server had not got
+    its end), the others keep their attempts and go in the next run."""
+    collector, port = smtp_server
+    _use(app, monkeypatch, port)
+    with app.test_request_context():
+        first, second = (factories.queue_reset(factories.make_officer()) for _ in range(2))
+        transport_send = mail._SMTPTransport.send
+
+        def dropping(self, outgoing, message, handed_over):
+            if outgoing.id == first.id:
+                self.smtp.close()
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            return transport_send(self, outgoing, message, handed_over)
+
+        monkeypatch.setattr(mail._SMTPTransport, "send", dropping)
+        assert mail.deliver() == {"sent": 0, "failed": 1, "unconfirmed": 0}
+        assert db.session.get(OutboxMail, second.id).attempts == 0
+        monkeypatch.setattr(mail._SMTPTransport, "send", transport_send)
+        assert mail.deliver() == {"sent": 2, "failed": 0, "unconfirmed": 0}
+    assert len(collector.messages) == 2
