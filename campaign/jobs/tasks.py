@@ -15,6 +15,8 @@ from campaign.extensions import db
 from campaign.heroes import retention
 from campaign.kits import services as kit_services
 from campaign.monitoring import services as monitoring_services
+from campaign.press import highlights as press_highlights
+from campaign.press import room as press_room
 from campaign.registrations.services import local_date
 from campaign.reminders import services as reminder_services
 from campaign.reports import services as report_services
@@ -91,8 +93,15 @@ def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
         return {"skipped": "RETENTION_YEARS is not set"}
     before = local_date(now).year - int(years)
     erased = retention.erase_before(before, now=now, media_root=current_app.config["MEDIA_ROOT"])
+    highlights_removed = press_highlights.forget_erased_heroes()
     db.session.commit()
-    return {"editions_before": before, "heroes_erased": erased}
+    archives = press_room.prune_archives(Path(current_app.config["MEDIA_ROOT"]), now=now)
+    return {
+        "editions_before": before,
+        "heroes_erased": erased,
+        "highlights_removed": highlights_removed,
+        "press_archives_removed": archives,
+    }
 
 
 def report(now: datetime, *, worker: str | None = None, **_: Any) -> dict[str, Any]:

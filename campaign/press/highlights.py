@@ -1,14 +1,16 @@
 """Highlights: heroes and actions the campaign team puts forward to the press.
 
 A highlight is published from its ``publish_at`` (the embargo) on, and only while what it
-shows may be shown: a hero with valid press consent (not withdrawn, not expired, not erased)
-of an active registration, or a public action of an active registration. Every list here
+shows may be shown: a hero with valid consent for the press *and* the web (the press room is
+a public web page; not withdrawn, not expired, not erased) of an active registration, or a
+public action of an active registration. Every list here
 checks that on each call, so withdrawing consent takes a hero out of the press room, the
 feed and the press export at once.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -77,12 +79,24 @@ def _check(title: str, text: str) -> None:
         raise InvalidHighlight(_l("The press text is too long."), "text")
 
 
+PUBLISHED_SCOPES = (ConsentScope.PRESS, ConsentScope.WEB)  # the press room is on the open web
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Without control characters (they have no place in a press text and break XML feeds)."""
+    return _CONTROL.sub("", text)
+
+
 def qualifies(hero: Hero, *, today: date) -> bool:
-    """A hero may be a highlight only with valid press consent, of an active registration."""
+    """A hero may be a highlight only with valid consent for the press and the web, of an
+    active registration."""
     return (
         hero.erased_at is None
         and hero.registration.status == RegistrationStatus.ACTIVE
-        and hero.allows(ConsentScope.PRESS, today)
+        and all(hero.allows(scope, today) for scope in PUBLISHED_SCOPES)
     )
 
 
@@ -107,7 +121,9 @@ def save(
     """Create or change the highlight of ``hero`` or ``action``."""
     _check(title, text)
     if hero is not None and not qualifies(hero, today=today):
-        raise InvalidHighlight(_l("This hero has not given (valid) consent for the press, so cannot be a highlight."))
+        raise InvalidHighlight(
+            _l("This hero has not given (valid) consent for the press and the website, so cannot be a highlight.")
+        )
     if action is not None and not action.is_public:
         raise InvalidHighlight(_l("This action is not public, so cannot be a highlight."))
     subject = hero or action
@@ -116,8 +132,8 @@ def save(
     if highlight is None:
         highlight = Highlight(edition_id=subject.edition_id, hero=hero, action=action, created_by_id=by_id)
         db.session.add(highlight)
-    highlight.title = title.strip()
-    highlight.text = text.strip()
+    highlight.title = _printable(title).strip()
+    highlight.text = _printable(text).strip()
     highlight.publish_at = publish_at
     db.session.flush()
     return highlight
@@ -167,13 +183,13 @@ class Selection:
 
 
 def _hero_joins(stmt: sa.Select, now: datetime) -> sa.Select:
-    """``stmt`` over highlights, narrowed to heroes the press may see now: valid press consent,
-    not erased (the registration is joined for ``_live``)."""
+    """``stmt`` over highlights, narrowed to heroes the press may see now: valid consent for the
+    press and the web, not erased (the registration is joined for ``_live``)."""
     return (
         stmt.join(Hero, Hero.id == Highlight.hero_id)
         .join(Consent, Consent.hero_id == Hero.id)
         .join(Registration, Registration.id == Hero.registration_id)
-        .where(consent_allows(ConsentScope.PRESS, local_date(now)), Hero.erased_at.is_(None))
+        .where(*(consent_allows(scope, local_date(now)) for scope in PUBLISHED_SCOPES), Hero.erased_at.is_(None))
     )
 
 
@@ -267,8 +283,8 @@ def last_change(edition: Edition) -> datetime | None:
     return db.session.scalar(sa.select(sa.func.max(Highlight.updated_at)).where(Highlight.edition_id == edition.id))
 
 
-def photo_is_published(upload_id: int, *, now: datetime) -> bool:
-    """True when the press room shows this image: the photo of a published hero highlight (press
-    consent; the hero may not have given web consent)."""
-    stmt = _live(_hero_joins(sa.select(Highlight.id), now), now).where(Hero.photo_id == upload_id).limit(1)
-    return db.session.scalar(stmt) is not None
+def forget_erased_heroes() -> int:
+    """Delete the highlights of heroes whose personal data was erased (retention): their title
+    and press text may name them. Returns how many went."""
+    erased = sa.select(Hero.id).where(Hero.erased_at.is_not(None))
+    return db.session.execute(sa.delete(Highlight).where(Highlight.hero_id.in_(erased))).rowcount or 0

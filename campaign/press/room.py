@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ from campaign.registrations.services import local_date
 
 EXPORT_VERSION = "1"  # part of every export's key: raise it when the archive's layout changes
 EXPORT_FOLDER = "press"
-KEPT_EXPORTS = 40  # older archives are deleted when a new one is written
+KEEP_ARCHIVES = timedelta(days=2)  # archives are built again on demand; old ones hold old photos
 
 DEFAULT_RELEASE = (
     "Van 18 tot 25 september zetten {deelnemers} van de {gemeenten} gemeenten in {provincie} hun "
@@ -180,14 +180,25 @@ class ExportRequest:
     municipality_id: int | None = None
 
 
-def _fingerprint(request: ExportRequest, items: list[Item], key: KeyFigures, room: PressRoom, now: datetime) -> str:
+def _fingerprint(
+    request: ExportRequest,
+    items: list[Item],
+    key: KeyFigures,
+    room: PressRoom,
+    *,
+    now: datetime,
+    participants: list[int],
+    fallback_email: str,
+) -> str:
     """A hash of everything the archive is made of."""
     parts = {
         "version": EXPORT_VERSION,
         "edition": request.edition.id,
         "selection": [request.province_id, request.municipality_id],
         "day": local_date(now).isoformat(),  # consent may expire overnight
-        "room": [room.release_text, room.contact_name, room.contact_email, room.contact_phone],
+        "room": [room.release_text, room.contact_name, room.contact_email, room.contact_phone, fallback_email],
+        "edition_texts": [request.edition.title, str(request.edition.week_start), str(request.edition.week_end)],
+        "participants": participants,
         "figures": [astuple(f) for _, f in key.provinces] + [astuple(key.flanders)],
         "items": [
             [
@@ -214,7 +225,8 @@ def press_export(request: ExportRequest, *, now: datetime, media_root: Path, fal
     items = published(edition, now=now, selection=selection)
     key = key_figures(edition, today=today)
     room = settings(edition)
-    digest = _fingerprint(request, items, key, room, now)
+    participants = sorted(db.session.scalars(sa.select(Registration.id).where(figures.active_in(edition.id))))
+    digest = _fingerprint(request, items, key, room, now=now, participants=participants, fallback_email=fallback_email)
     relative = f"{EXPORT_FOLDER}/{edition.year}-{digest[:32]}.zip"
     path = media.resolve(media_root, relative)
     if path.is_file():
@@ -237,7 +249,7 @@ def press_export(request: ExportRequest, *, now: datetime, media_root: Path, fal
     )
     data = export.build_zip(export.PressExport(highlights=chosen, files=files, releases=releases))
     written = media.write_atomic(media_root, relative, data)
-    _prune(written.parent)
+    prune_archives(media_root, now=now)
     return digest, written
 
 
@@ -265,7 +277,16 @@ def _release(edition, province, province_figures, key, room, items, fallback_ema
     )
 
 
-def _prune(folder: Path) -> None:
-    archives = sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in archives[KEPT_EXPORTS:]:
-        old.unlink(missing_ok=True)
+def prune_archives(media_root: Path, *, now: datetime) -> int:
+    """Delete press archives older than KEEP_ARCHIVES (by file time): they may hold photos and
+    texts of heroes whose consent has since ended. Returns how many went."""
+    folder = media.resolve(media_root, EXPORT_FOLDER)
+    if not folder.is_dir():
+        return 0
+    limit = (now - KEEP_ARCHIVES).timestamp()
+    removed = 0
+    for archive in folder.glob("*.zip"):
+        if archive.stat().st_mtime < limit:
+            archive.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -196,8 +196,9 @@ def feed() -> Response:
     updated = max(updated, max(i.highlight.publish_at for i in items)) if items else now
     body = render_template("press/feed.xml", edition=edition, items=items, updated=updated)
     response = Response(body, mimetype="application/atom+xml")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    response.headers["Cache-Control"] = "public, no-cache"  # a withdrawn consent takes effect at once
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/pers/persmap.zip")
@@ -227,6 +228,6 @@ def press_export() -> Response:
         download_name=f"persmap-{edition.year}{part}.zip",
         etag=digest,
         conditional=True,
-        max_age=300,
     )
+    response.headers["Cache-Control"] = "public, no-cache"  # checked again each time: consent can change
     return response

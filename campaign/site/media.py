@@ -1,8 +1,9 @@
 """Serving uploaded files, each only to whom may see it.
 
 A file is public when a public page shows it: a photo of a public action of an active
-registration, the photo of a hero with valid web consent, or the photo of a hero the press room
-shows (a published highlight, with valid press consent). Anything else (consent
+registration, or the photo of a hero with valid web consent (which the press room also
+requires). Public files may be cached, but must be checked again on every use (``no-cache``
+with an ETag), so that a withdrawn consent takes effect at once. Anything else (consent
 proofs, flag photos, photos of heroes without consent) is for the campaign team and the
 officers of the municipality it belongs to.
 """
@@ -21,7 +22,6 @@ from campaign.core.uploads import Upload
 from campaign.extensions import db
 from campaign.heroes.models import Consent, Hero
 from campaign.heroes.services import photo_usage_is_public
-from campaign.press import highlights
 from campaign.registrations.models import Registration, RegistrationStatus
 from campaign.registrations.services import local_date
 
@@ -40,12 +40,7 @@ def _is_public(upload: Upload) -> bool:
         )
         .limit(1)
     )
-    now = clock.now()
-    return (
-        public_action_photo is not None
-        or photo_usage_is_public(upload.id, today=local_date(now))
-        or highlights.photo_is_published(upload.id, now=now)
-    )
+    return public_action_photo is not None or photo_usage_is_public(upload.id, today=local_date(clock.now()))
 
 
 def _owners(upload: Upload) -> set[int]:
@@ -75,10 +70,8 @@ def serve(upload_id: int, variant: str) -> Response:
     if not path.is_file():
         abort(404)
     mimetype = {".pdf": "application/pdf", ".png": "image/png"}.get(path.suffix, "image/jpeg")
-    response = send_file(
-        path, mimetype=mimetype, conditional=True, etag=f"{upload.sha256}-{variant}", max_age=3600 if public else 0
-    )
-    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    response = send_file(path, mimetype=mimetype, conditional=True, etag=f"{upload.sha256}-{variant}", max_age=0)
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     if upload.kind == "pdf":
         response.headers["Content-Disposition"] = f'attachment; filename="{upload.sha256[:12]}.pdf"'
     return response

@@ -78,9 +78,9 @@ def test_team_marks_highlights_and_the_press_sees_them(client, auth, team_user, 
 def test_a_hero_without_press_consent_is_refused_and_never_published(client, auth, team_user, scene, now):
     auth.login(team_user)
     form = client.get(f"/team/highlights/hero/{scene['shy'].id}").get_data(as_text=True)
-    assert "geen (geldige) toestemming voor de pers" in form
+    assert "geen (geldige) toestemming voor de pers en de website" in form
     response = _mark(client, "hero", scene["shy"].id, title="Karel")
-    assert "geen (geldige) toestemming voor de pers" in response.get_data(as_text=True)
+    assert "geen (geldige) toestemming voor de pers en de website" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Highlight)) == 0
     # Even a highlight stored while the consent allowed it stays out once it no longer does.
     db.session.add(
@@ -111,7 +111,9 @@ def test_withdrawing_consent_removes_the_hero_at_once_everywhere(client, auth, t
     assert "Fien" not in page and "Fien" not in feed and not any("fien" in name for name in files)
     assert client.get(f"/media/{scene['star'].photo_id}/original").status_code == 404
     auth.login(team_user)
-    assert "geen geldige toestemming voor de pers" in client.get("/team/highlights").get_data(as_text=True)
+    assert "geen geldige toestemming voor de pers en de website" in client.get("/team/highlights").get_data(
+        as_text=True
+    )
 
 
 def test_an_embargoed_highlight_stays_invisible_until_its_time(client, auth, team_user, scene, now):
@@ -262,3 +264,66 @@ def test_bad_highlight_input_is_explained_and_nothing_is_lost(client, auth, team
     response = _mark(client, "action", scene["private"].id, title="Intern")
     assert "niet openbaar" in response.get_data(as_text=True)
     assert client.get("/team/highlights/hero/99999999999").status_code == 404
+
+
+def test_press_consent_without_web_consent_keeps_a_hero_out_of_the_public_press_room(
+    client, auth, team_user, scene, registration, media_root
+):
+    """The press room is an open web page: a hero who allowed the press but not the website is
+    not published, nor is the photo served to the public."""
+    photo = uploads.save_image(media_root, image_corpus.jpeg_photo((700, 900)))
+    press_only = factories.make_hero(registration, name="Lotte Pers", scopes=("press", "print"), photo=photo)
+    db.session.add(
+        Highlight(
+            edition_id=press_only.edition_id,
+            hero_id=press_only.id,
+            title="Lotte",
+            text="x",
+            publish_at=datetime(2025, 1, 1, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    auth.login(team_user)
+    assert "de pers en de website" in _mark(client, "hero", press_only.id, title="Lotte").get_data(as_text=True)
+    auth.logout()
+    page, feed, files = _published(client)
+    assert "Lotte" not in page and "Lotte" not in feed and not any("lotte" in name for name in files)
+    assert client.get(f"/media/{photo.id}/original").status_code == 404
+
+
+def test_answers_with_personal_data_are_checked_again_on_every_use(client, auth, team_user, scene):
+    auth.login(team_user)
+    _mark(client, "hero", scene["star"].id, title="Fien herstelt alles")
+    auth.logout()
+    for url in ("/pers/feed.atom", "/pers/persmap.zip", f"/media/{scene['star'].photo_id}/original"):
+        response = client.get(url)
+        assert response.headers["Cache-Control"] == "public, no-cache", url
+        assert response.headers.get("ETag"), url
+
+
+def test_retention_removes_highlights_of_erased_heroes_and_old_archives(app, scene, media_root):
+    from campaign.jobs.tasks import retention_purge
+    from campaign.press import room
+
+    db.session.add(
+        Highlight(
+            edition_id=scene["star"].edition_id,
+            hero_id=scene["star"].id,
+            title="Fien Claes",
+            text="Fien herstelt alles.",
+            publish_at=datetime(2025, 1, 1, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    client = app.test_client()
+    archive_response = client.get("/pers/persmap.zip")
+    [archive] = (media_root / "press").glob("*.zip")
+    assert zipfile.ZipFile(io.BytesIO(archive_response.data)).namelist()
+    scene["star"].erased_at = datetime(2031, 1, 1, tzinfo=UTC)
+    db.session.commit()
+    app.config["RETENTION_YEARS"] = 5
+    summary = retention_purge(datetime(2031, 3, 1, 3, 45, tzinfo=UTC))
+    assert summary["highlights_removed"] == 1 and summary["press_archives_removed"] == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Highlight)) == 0
+    assert not archive.exists()
+    assert room.prune_archives(media_root, now=datetime(2031, 3, 1, tzinfo=UTC)) == 0
