@@ -58,7 +58,12 @@ def test_retention_erases_old_heroes_personal_data_and_keeps_the_figures(app, ed
 
     run = runner.run_job("retention", at("2025-01-10T03:45:00+01:00"))
     assert run.outcome == "done", run.error
-    assert json.loads(run.summary) == {"editions_before": 2020, "heroes_erased": 2}
+    assert json.loads(run.summary) == {
+        "editions_before": 2020,
+        "heroes_erased": 2,
+        "highlights_removed": 0,
+        "press_archives_removed": 0,
+    }
 
     for hero in (old_hero, other_old):
         assert hero.erased_at is not None
