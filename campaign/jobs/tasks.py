@@ -104,11 +104,14 @@ def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
     }
 
 
-def report(now: datetime, *, worker: str | None = None, **_: Any) -> dict[str, Any]:
-    """Build the policy reports the team asked for, each claimed by one process."""
-    return report_services.build_pending(
+def report(now: datetime, *, worker: str | None = None, alive: set[str] = frozenset(), **_: Any) -> dict[str, Any]:
+    """Build the policy reports the team asked for, each claimed by one process; first mark as
+    failed the builds of jobs processes that are no longer ``alive``."""
+    abandoned = report_services.fail_abandoned(set(alive)) if worker else 0
+    built = report_services.build_pending(
         now=now, media_root=Path(current_app.config["MEDIA_ROOT"]), worker=worker or "run-once"
     )
+    return {**built, "abandoned": abandoned}
 
 
 JOBS = {

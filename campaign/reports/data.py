@@ -10,9 +10,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from campaign.actions.models import ActionPhoto
+from campaign.core.uploads import Upload
 from campaign.editions.models import Edition
 from campaign.extensions import db
-from campaign.heroes.models import ConsentScope
+from campaign.heroes.models import ConsentScope, Hero
 from campaign.monitoring import figures
 from campaign.monitoring import services as monitoring
 from campaign.press import highlights
@@ -200,6 +202,16 @@ def _annex(edition: Edition, rows: list[figures.Progress]) -> list[AnnexRow]:
             )
         )
     return result
+
+
+def is_practice_photo(relative: str) -> bool:
+    """Whether ``relative`` (a media path) is a hero's or an action's photo."""
+    photos = sa.select(Upload.id).where(sa.or_(Upload.path == relative, Upload.display_path == relative))
+    used = sa.union(
+        sa.select(Hero.photo_id).where(Hero.photo_id.in_(photos)),
+        sa.select(ActionPhoto.upload_id).where(ActionPhoto.upload_id.in_(photos)),
+    )
+    return db.session.scalar(sa.select(sa.func.count()).select_from(used.subquery())) > 0
 
 
 def texts_of(edition: Edition) -> ReportText:

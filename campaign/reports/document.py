@@ -190,6 +190,7 @@ def render_html(r: ReportData, *, photo_url, logo_url: str | None) -> str:
         .render(
             r=r,
             charts=_charts(r),
+            province_totals=per_province(r),
             sections=SECTIONS,
             steps=STEPS,
             materials=MATERIALS,

@@ -110,6 +110,25 @@ def claim_pending(*, worker: str) -> ReportBuild | None:
     return build
 
 
+def fail_abandoned(alive: set[str]) -> int:
+    """Mark as failed the running builds of jobs processes that are gone (killed mid-build), so
+    the team's page stops showing their progress; the team asks for a new build."""
+    stale = list(
+        db.session.scalars(
+            sa.select(ReportBuild).where(
+                ReportBuild.status == BuildStatus.RUNNING,
+                ReportBuild.worker.is_not(None),
+                ReportBuild.worker.not_in(alive or {""}),
+            )
+        )
+    )
+    for build in stale:
+        build.status, build.finished_at = BuildStatus.FAILED, utcnow()
+        build.error = "Het jobsproces stopte tijdens het opmaken; vraag een nieuwe versie."
+    db.session.commit()
+    return len(stale)
+
+
 def build_pending(*, now: datetime, media_root: Path, worker: str) -> dict[str, int]:
     """The jobs process's task: every pending build, one after the other, with its progress
     committed at each step. A build that fails is marked failed with its error."""

@@ -128,11 +128,13 @@ def save(
         raise SurveyClosed(_l("The evaluation is closed: its deadline has passed."))
     if registration.status != RegistrationStatus.ACTIVE:
         raise SurveyClosed(_l("This registration was withdrawn."))
+    evaluation = evaluation_of(registration)
+    # A submitted evaluation stays complete: a later save is checked as a submission.
+    submit = submit or (evaluation is not None and evaluation.submitted_at is not None)
     if submit:
         missing = _missing(answers)
         if missing:
             raise Incomplete(missing)
-    evaluation = evaluation_of(registration)
     if evaluation is None:
         evaluation = Evaluation(registration=registration)
         db.session.add(evaluation)

@@ -169,7 +169,7 @@ def report() -> str | Response:
         db.session.commit()
         return redirect(url_for("reports.report", edition=edition.year))
     builds = services.builds(edition)
-    running = next((b for b in builds if b.status in (BuildStatus.PENDING, BuildStatus.RUNNING)), None)
+    running = builds[0] if builds and builds[0].status in (BuildStatus.PENDING, BuildStatus.RUNNING) else None
     return render_template(
         "reports/report.html",
         edition=edition,
@@ -241,7 +241,10 @@ def preview(year: int) -> str:
 @bp.route("/team/report/photo/<path:path>")
 @team_required
 def preview_photo(path: str) -> Response:
-    """A practice's photo in the preview (only the team sees the preview)."""
+    """A practice's photo in the preview (only the team sees the preview): a hero's or an action's
+    photo, never another stored file (consent proofs, archives)."""
+    if not data.is_practice_photo(path):
+        abort(404)
     try:
         file = media.resolve(current_app.config["MEDIA_ROOT"], path)
     except ValueError:

@@ -146,7 +146,7 @@ def test_the_team_builds_through_the_jobs_process_follows_it_and_publishes(clien
     assert client.get(f"/team/report/builds/{build.id}/progress").json["status"] == "pending"
     assert client.get(f"/team/report/builds/{build.id}/pdf").status_code == 404  # not built yet
 
-    assert report_job(NOW, worker="jobs-1") == {"built": 1, "failed": 0}
+    assert report_job(NOW, worker="jobs-1", alive={"jobs-1"}) == {"built": 1, "failed": 0, "abandoned": 0}
     progress = client.get(f"/team/report/builds/{build.id}/progress").json
     assert progress["status"] == "done" and progress["progress"] == 100 and "pagina's" in progress["message"]
     pdf = client.get(f"/team/report/builds/{build.id}/pdf")
@@ -156,7 +156,7 @@ def test_the_team_builds_through_the_jobs_process_follows_it_and_publishes(clien
 
     second = report_services.request_build(editions[1], by_id=None)
     db.session.commit()
-    report_job(NOW, worker="jobs-1")
+    report_job(NOW, worker="jobs-1", alive={"jobs-1"})
     client.post(f"/team/report/builds/{build.id}/publish")
     client.post(f"/team/report/builds/{second.id}/publish")
     published = [b.id for b in report_services.builds(editions[1]) if b.published]
@@ -166,7 +166,10 @@ def test_the_team_builds_through_the_jobs_process_follows_it_and_publishes(clien
 
     preview = client.get("/team/report/2025/preview").get_data(as_text=True)
     assert "Samenvatting in cijfers" in preview and "<svg" in preview
+    totals = preview.split("<caption>Helden en acties per provincie</caption>")[1].split("</table>")[0]
+    assert '<th scope="row">Oost-Vlaanderen</th><td class="num">1</td><td class="num">1</td>' in totals
     assert client.get("/team/report/99999/preview").status_code == 404
+    assert client.get(f"/team/report/photo/{build.pdf_path}").status_code == 404  # only practice photos
 
 
 def test_officers_get_none_of_the_report_pages(client, auth, officer, editions):
@@ -176,3 +179,14 @@ def test_officers_get_none_of_the_report_pages(client, auth, officer, editions):
     for url in ("/team/report", "/team/report/2025/preview", f"/team/report/builds/{build.id}/progress"):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/team/report/builds/{build.id}/publish").status_code == 403
+
+
+def test_a_build_whose_jobs_process_died_is_marked_failed(app, editions):
+    from campaign.jobs.tasks import report as report_job
+    from campaign.reports.models import BuildStatus
+
+    build = report_services.request_build(editions[1], by_id=None)
+    build.status, build.worker, build.progress = BuildStatus.RUNNING, "jobs-dead", 35
+    db.session.commit()
+    assert report_job(NOW, worker="jobs-1", alive={"jobs-1"})["abandoned"] == 1
+    assert build.status == BuildStatus.FAILED and "jobsproces stopte" in build.error

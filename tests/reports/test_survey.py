@@ -95,6 +95,11 @@ def test_answers_are_saved_resumed_and_submitted_when_complete(client, auth, off
 
     client.post(_url(registration), data={**COMPLETE, "participants": "500", "action": "submit"})
     assert db.session.scalar(sa.select(Evaluation.participants)) == 500  # still open: it can change
+    page = client.get(_url(registration)).get_data(as_text=True)
+    assert "Wijzigingen opslaan" in page and 'value="save"' not in page  # submitted: no draft any more
+    response = client.post(_url(registration), data={"action": "save"})  # emptied by hand: refused
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(Evaluation.participants)) == 500
 
 
 def test_bad_input_is_explained_and_nothing_is_lost(client, auth, officer, registration, now):
