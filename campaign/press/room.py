@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -230,6 +231,7 @@ def press_export(request: ExportRequest, *, now: datetime, media_root: Path, fal
     relative = f"{EXPORT_FOLDER}/{edition.year}-{digest[:32]}.zip"
     path = media.resolve(media_root, relative)
     if path.is_file():
+        os.utime(path)  # in use: pruning goes by the last use, not the first build
         return digest, path
     provinces = [(p, f) for p, f in key.provinces if request.province_id in (None, p.id)]
     if request.municipality_id:
@@ -278,8 +280,8 @@ def _release(edition, province, province_figures, key, room, items, fallback_ema
 
 
 def prune_archives(media_root: Path, *, now: datetime) -> int:
-    """Delete press archives older than KEEP_ARCHIVES (by file time): they may hold photos and
-    texts of heroes whose consent has since ended. Returns how many went."""
+    """Delete press archives not used for KEEP_ARCHIVES (a hit refreshes the file time): they may
+    hold photos and texts of heroes whose consent has since ended. Returns how many went."""
     folder = media.resolve(media_root, EXPORT_FOLDER)
     if not folder.is_dir():
         return 0
