@@ -112,15 +112,21 @@ def evaluation(registration_id: int) -> str | Response | tuple[str, int]:
     return page, status
 
 
-@bp.route("/team/evaluation")
-@team_required
-def results() -> str:
-    """Response rate and results of an edition's evaluation (?edition=YEAR; the current one by default)."""
+def _chosen_edition() -> tuple[Edition, list[Edition]]:
+    """The edition asked for with ?edition=YEAR, else the current one; 404 without one."""
     editions = edition_services.all_editions()
     year = query_id("edition")
     edition = next((e for e in editions if e.year == year), None) or edition_services.current_edition()
     if edition is None:
         abort(404)
+    return edition, editions
+
+
+@bp.route("/team/evaluation")
+@team_required
+def results() -> str:
+    """Response rate and results of an edition's evaluation (?edition=YEAR; the current one by default)."""
+    edition, editions = _chosen_edition()
     return render_template(
         "reports/results.html",
         edition=edition,
@@ -146,11 +152,7 @@ def _edition_by_year(year: int) -> Edition:
 @team_required
 def report() -> str | Response:
     """The policy report of an edition: its narrative sections, builds (archive) and preview."""
-    editions = edition_services.all_editions()
-    year = query_id("edition")
-    edition = next((e for e in editions if e.year == year), None) or edition_services.current_edition()
-    if edition is None:
-        abort(404)
+    edition, editions = _chosen_edition()
     texts = data.texts_of(edition)
     form = ReportTextForm(obj=texts)
     if form.validate_on_submit():
