@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from campaign.core.db import utcnow
 from campaign.core.errors import Conflict, NotFound
 from campaign.editions.models import Edition
 from campaign.extensions import db
@@ -119,3 +121,20 @@ def set_current(edition: Edition) -> None:
     db.session.execute(sa.update(Edition).where(Edition.id != edition.id).values(is_current=False))
     edition.is_current = True
     db.session.flush()
+
+
+M = TypeVar("M")
+
+
+def save_edition_texts(model: type[M], edition: Edition, **values: str) -> M:
+    """Create or change the one row of ``model`` for ``edition`` (primary key ``edition_id``,
+    with ``updated_at``): the press room's settings, the report's narrative sections."""
+    row = db.session.get(model, edition.id)
+    if row is None:
+        row = model(edition_id=edition.id)
+        db.session.add(row)
+    for name, value in values.items():
+        setattr(row, name, (value or "").strip())
+    row.updated_at = utcnow()  # type: ignore[attr-defined]
+    db.session.flush()
+    return row

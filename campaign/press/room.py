@@ -13,8 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from campaign.core import media
-from campaign.core.db import utcnow
 from campaign.editions.models import Edition
+from campaign.editions.services import save_edition_texts
 from campaign.extensions import db
 from campaign.heroes.models import ConsentScope
 from campaign.monitoring import figures
@@ -51,15 +51,7 @@ def settings(edition: Edition) -> PressRoom:
 
 
 def save_settings(edition: Edition, **values: str) -> PressRoom:
-    room = db.session.get(PressRoom, edition.id)
-    if room is None:
-        room = PressRoom(edition_id=edition.id)
-        db.session.add(room)
-    for name, value in values.items():
-        setattr(room, name, (value or "").strip())
-    room.updated_at = utcnow()
-    db.session.flush()
-    return room
+    return save_edition_texts(PressRoom, edition, **values)
 
 
 def contact_lines(room: PressRoom, *, fallback_email: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from campaign.core import media
 from campaign.core.db import utcnow
 from campaign.editions.models import Edition
+from campaign.editions.services import save_edition_texts
 from campaign.extensions import db
 from campaign.kits.print_layout import ASSET_ROOT
 from campaign.registrations.services import local_date
@@ -25,15 +26,7 @@ DEFAULT_LOGO = ASSET_ROOT / "print" / "campaign-logo.png"
 
 
 def save_texts(edition: Edition, **values: str) -> ReportText:
-    texts = db.session.get(ReportText, edition.id)
-    if texts is None:
-        texts = ReportText(edition_id=edition.id)
-        db.session.add(texts)
-    for name, value in values.items():
-        setattr(texts, name, (value or "").strip())
-    texts.updated_at = utcnow()
-    db.session.flush()
-    return texts
+    return save_edition_texts(ReportText, edition, **values)
 
 
 def request_build(edition: Edition, *, by_id: int | None) -> ReportBuild:
