@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, has_request_context
@@ -44,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → CLI."""
     app = Flask(
         __name__,
+        instance_path=os.environ.get("CAMPAIGN_INSTANCE_PATH") or None,  # default: <repository>/instance
         instance_relative_config=True,
         static_folder="assets/static",
         static_url_path="/static",

@@ -10,6 +10,7 @@ a transaction that is rolled back afterwards; a view's commit only releases a sa
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,11 @@ from campaign.reference.services import load_reference
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+# The tests never read the developer's instance folder (its campaign.cfg, database or mail):
+# after `scripts/run.sh` it holds a secret key and relaxed cookies. Processes the tests start
+# inherit this too.
+os.environ["CAMPAIGN_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="campaign-test-instance.")
 
 
 def database_url(tmp_dir: Path, name: str) -> str:
