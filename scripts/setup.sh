@@ -26,7 +26,7 @@ setup_system() {
   # WeasyPrint needs Pango; without libharfbuzz-subset0 its font subsetting is 7–9× slower.
   local wanted=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
   if [ "${1:-runtime}" = test ]; then
-    wanted+=(chromium)
+    wanted+=(chromium poppler-utils)  # poppler: pdftoppm draws PDF pages in tests
     command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || wanted+=(postgresql-15)
   fi
   command -v dpkg-query >/dev/null || { log "not a Debian system: install ${wanted[*]} yourself"; return 0; }

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from pypdf import PdfReader
 
 from campaign.core import media
 from campaign.core.db import utcnow
@@ -73,7 +72,7 @@ def run(build: ReportBuild, *, now: datetime, media_root: Path, progress=lambda 
     step(5, "Cijfers verzamelen")
     report = data.gather(edition, now=now, today=local_date(now))
     step(35, "PDF opmaken")
-    pdf = document.render_pdf(report, media_root=media_root, logo_path=_logo(edition, media_root))
+    pdf, pages = document.render_pdf(report, media_root=media_root, logo_path=_logo(edition, media_root))
     step(85, "Gegevens voor Excel")
     xlsx = document.render_xlsx(report)
     stamp = f"{edition.year}-{now:%Y%m%d-%H%M%S}-{build.id}"
@@ -81,7 +80,7 @@ def run(build: ReportBuild, *, now: datetime, media_root: Path, progress=lambda 
     build.xlsx_path = f"{FOLDER}/beleidsrapport-{stamp}.xlsx"
     media.write_atomic(media_root, build.pdf_path, pdf)
     media.write_atomic(media_root, build.xlsx_path, xlsx)
-    build.pages = len(PdfReader(media.resolve(media_root, build.pdf_path)).pages)
+    build.pages = pages
     build.pdf_size = len(pdf)
     build.status, build.finished_at = BuildStatus.DONE, utcnow()
     step(100, "Klaar")
