@@ -3,7 +3,8 @@
 ``JOBS_SCHEDULES`` in the configuration overrides a schedule by name with APScheduler trigger
 arguments (``{"snapshot": {"type": "cron", "hour": 1}}``) or switches it off (``None``).
 Times are Brussels time. Scheduled jobs (``leader_only``) run on the leader, once per tick;
-queue jobs (outbox, render, report) run in every jobs process and claim their work row by row.
+queue jobs (outbox, render, report) run in every jobs process and claim their work row by row;
+so does ``monitoring``, which claims nothing: it builds what is missing for the data as it is.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ DEFAULT_SCHEDULES: dict[str, dict[str, Any]] = {
     "outbox": {"type": "interval", "seconds": 10},  # mail waiting to be sent
     "render": {"type": "interval", "seconds": 2},  # kit render requests
     "report": {"type": "interval", "seconds": 3},  # policy report builds the team asked for
+    "monitoring": {"type": "interval", "seconds": 5},  # after a change: the monitoring pages, built ahead
 }
-QUEUE_JOBS = frozenset({"outbox", "render", "report"})
+QUEUE_JOBS = frozenset({"outbox", "render", "report", "monitoring"})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from campaign.extensions import db
 from campaign.heroes import retention
 from campaign.kits import services as kit_services
 from campaign.monitoring import services as monitoring_services
+from campaign.monitoring import views as monitoring_views
 from campaign.press import highlights as press_highlights
 from campaign.press import room as press_room
 from campaign.registrations.services import local_date
@@ -104,6 +105,12 @@ def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
     }
 
 
+def monitoring(now: datetime, **_: Any) -> dict[str, Any]:
+    """After a change, build the monitoring pages and exports the team opens most, ahead."""
+    with _links():
+        return monitoring_views.refresh(now)
+
+
 def report(now: datetime, *, worker: str | None = None, alive: set[str] = frozenset(), **_: Any) -> dict[str, Any]:
     """Build the policy reports the team asked for, each claimed by one process; first mark as
     failed the builds of jobs processes that are no longer ``alive``."""
@@ -123,4 +130,5 @@ JOBS = {
     "outbox": outbox,
     "render": render,
     "report": report,
+    "monitoring": monitoring,
 }

@@ -5,15 +5,22 @@ day (consent expires and the timeline moves with it) and ``data_version``, one c
 over what changes whenever a figure can change. Every create, change or delete of a
 registration, action, hero, consent, user or edition writes an audit entry (``core.audit``),
 so the newest audit entry's id moves with all of them; kit downloads and snapshots, which are
-not audited, are counted as well. The cache lives in each process and holds at most
-``MAX_FRAGMENTS`` fragments, least recently used first out.
+not audited, are counted as well.
+
+Two tiers. Each process keeps the fragments it used in memory, at most ``MAX_FRAGMENTS``, least
+recently used first out. Behind that, the database holds the fragments the jobs process built
+ahead (``page_fragment``; ``monitoring.views.refresh`` runs a few seconds after each change), so
+the first view after a change is a lookup too, in every web process. A fragment neither tier
+has is built in the request, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -21,13 +28,15 @@ import sqlalchemy as sa
 from campaign.core.audit import AuditEntry
 from campaign.extensions import db
 from campaign.kits.models import KitDownload
-from campaign.monitoring.models import DailySnapshot
+from campaign.monitoring.models import DailySnapshot, PageFragment
 
 MAX_FRAGMENTS = 64  # an export of all actions as JSON is about 200 kB
+SHARED_KEPT = timedelta(minutes=10)  # superseded shared fragments: a request may still be reading one
 T = TypeVar("T", str, bytes)
 
 _fragments: OrderedDict[Hashable, str | bytes] = OrderedDict()
 _lock = threading.Lock()
+_refreshed: dict[str, Hashable] = {}  # what this process last built ahead for (see monitoring.views.refresh)
 
 
 def data_version() -> tuple:
@@ -45,23 +54,73 @@ def data_version() -> tuple:
 
 
 def fragment(key_of: Callable[[], Hashable], build: Callable[[], T]) -> T:
-    """The fragment for the key that ``key_of`` gives now, built once. After a build the key is
-    asked again and the fragment kept under it: building may itself change the data (the
-    dashboard records today's snapshot), and the next request sees that new version."""
+    """The fragment for the key that ``key_of`` gives now: from memory, else as the jobs process
+    built it, else built here. After a build the key is asked again and the fragment kept under
+    it: building may itself change the data (the dashboard records today's snapshot), and the
+    next request sees that new version."""
     key = key_of()
     with _lock:
         if key in _fragments:
             _fragments.move_to_end(key)
             return _fragments[key]
-    text = build()
-    key = key_of()
-    with _lock:
-        _fragments[key] = text
-        while len(_fragments) > MAX_FRAGMENTS:
-            _fragments.popitem(last=False)
+    text = shared(key)
+    if text is None:
+        text = build()
+        key = key_of()
+    _remember(key, text)
     return text
 
 
+def _remember(key: Hashable, text: str | bytes) -> None:
+    with _lock:
+        _fragments[key] = text
+        _fragments.move_to_end(key)
+        while len(_fragments) > MAX_FRAGMENTS:
+            _fragments.popitem(last=False)
+
+
+def digest(key: Hashable) -> str:
+    """The shared tier's name for ``key`` (its parts are ids, strings, dates and tuples)."""
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def shared(key: Hashable):
+    """The fragment the jobs process built for ``key``, or None."""
+    row = db.session.execute(
+        sa.select(PageFragment.body, PageFragment.is_text).where(PageFragment.key == digest(key))
+    ).first()
+    if row is None:
+        return None
+    return row.body.decode() if row.is_text else row.body
+
+
+def publish(key: Hashable, text: str | bytes, *, now: datetime) -> str:
+    """Share ``text`` under ``key`` with every process (the caller commits)."""
+    name = digest(key)
+    is_text = isinstance(text, str)
+    db.session.merge(PageFragment(key=name, body=text.encode() if is_text else text, is_text=is_text, built_at=now))
+    return name
+
+
+def prune(keep: Iterable[str], *, now: datetime) -> int:
+    """Delete the shared fragments other than ``keep`` built over SHARED_KEPT ago."""
+    return db.session.execute(
+        sa.delete(PageFragment).where(PageFragment.built_at < now - SHARED_KEPT, PageFragment.key.not_in(list(keep)))
+    ).rowcount
+
+
+def refreshed(state: Hashable) -> bool:
+    """Whether this process already built ahead for ``state`` (data version, day, editions)."""
+    return _refreshed.get("state") == state
+
+
+def mark_refreshed(state: Hashable) -> None:
+    _refreshed["state"] = state
+
+
 def clear() -> None:
+    """Forget the fragments in this process's memory and what it built ahead for (the shared
+    fragments are keyed by the data version, so they are never served for other data)."""
     with _lock:
         _fragments.clear()
+        _refreshed.clear()

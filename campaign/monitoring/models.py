@@ -1,4 +1,5 @@
-"""Daily snapshots of an edition's key figures, for the registration timeline."""
+"""Daily snapshots of an edition's key figures (the registration timeline) and the monitoring
+pages' shared, prebuilt fragments."""
 
 from __future__ import annotations
 
@@ -28,3 +29,17 @@ class DailySnapshot(db.Model):
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("edition_id", "day", name="uq_daily_snapshot_edition_day"),)
+
+
+class PageFragment(db.Model):
+    """A rendered monitoring page part or export, shared by every process: the jobs process
+    builds the usual ones after each change (``monitoring.views.refresh``) and the web
+    processes serve them. ``key`` is a hash of everything the fragment depends on, including
+    the data version, so a fragment is never served for data it was not made from."""
+
+    __tablename__ = "page_fragment"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    is_text: Mapped[bool]
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -66,8 +66,13 @@ def pillar_name(pillar: Pillar) -> str:
 
 
 def _cache_key(page: str, edition: Edition, editions: list[Edition], today, *filters: object) -> tuple:
+    """What a fragment depends on. Pages depend on the language; CSV, XLSX and JSON files do not."""
     signature = tuple((e.id, e.year, e.is_current) for e in editions)
-    return (page, edition.id, signature, str(get_locale()), today, filters, cache.data_version())
+    language = None if page in LANGUAGE_FREE else str(get_locale())
+    return (page, edition.id, signature, language, today, filters, cache.data_version())
+
+
+LANGUAGE_FREE = frozenset({"gaps.csv", "export"})
 
 
 def _cached_page(page: str, title: str, edition: Edition, editions: list[Edition], today, build, *filters) -> str:
@@ -225,17 +230,73 @@ def gaps_csv() -> Response:
     province, step = _gap_filters()
     today = _today()
 
-    def build() -> bytes:
-        gaps = services.gaps(edition, today=today, province_id=province, step=step)
-        absent = [] if step else services.not_registered(edition, province_id=province)
-        return exports.to_csv(exports.gap_list(gaps, absent))
-
-    data = cache.fragment(lambda: _cache_key("gaps.csv", edition, editions, today, province, step), build)
+    data = cache.fragment(
+        lambda: _cache_key("gaps.csv", edition, editions, today, province, step),
+        partial(_gaps_csv, edition, today, province, step),
+    )
     return Response(
         data,
         mimetype=exports.MIME["csv"],
         headers={"Content-Disposition": f'attachment; filename="opvolglijst-{edition.year}.csv"'},
     )
+
+
+def _gaps_csv(edition: Edition, today, province: int | None, step: str | None) -> bytes:
+    gaps = services.gaps(edition, today=today, province_id=province, step=step)
+    absent = [] if step else services.not_registered(edition, province_id=province)
+    return exports.to_csv(exports.gap_list(gaps, absent))
+
+
+# Built ahead by the jobs process ----------------------------------------------------------
+
+
+def _usual_fragments(edition: Edition, editions: list[Edition], today) -> tuple[list, list]:
+    """(page, filters, build) of what the team opens without choosing anything: the dashboard,
+    the map and the gap list (in each language), the gap list's CSV and every export."""
+    pages = [
+        ("dashboard", (), partial(_dashboard_body, edition, editions, today)),  # first: it may take the snapshot
+        ("map", (), partial(_map_body, edition, editions, today)),
+        ("gaps", (None, None), partial(_gaps_body, edition, editions, today, None, None)),
+    ]
+    files = [("gaps.csv", (None, None), partial(_gaps_csv, edition, today, None, None))] + [
+        ("export", (name, fmt), partial(exports.export, name, edition, fmt, today=today))
+        for name in exports.EXPORTS
+        for fmt in exports.FORMATS
+    ]
+    return pages, files
+
+
+def refresh(now) -> dict[str, int]:
+    """Build the current edition's usual fragments for the data as it is ``now`` and share them
+    with the web processes, so that the first view after a change is served ready-made. Does
+    nothing when this process already did so for the same data, day and editions. The jobs
+    process runs it every few seconds (``monitoring`` in ``jobs.schedule``), inside a request
+    context for the links."""
+    editions = edition_services.all_editions()
+    edition = next((e for e in editions if e.is_current), None)
+    if edition is None:
+        return {"built": 0}
+    today = local_date(now)
+    state = (cache.data_version(), today, tuple((e.id, e.year, e.is_current) for e in editions))
+    if cache.refreshed(state):
+        return {"built": 0}
+    pages, files = _usual_fragments(edition, editions, today)
+    kept, built = [], 0
+    for number, language in enumerate(current_app.config["LANGUAGES"]):
+        with force_locale(language):
+            for page, filters, build in pages + (files if number == 0 else []):
+                key = _cache_key(page, edition, editions, today, *filters)
+                if cache.shared(key) is None:
+                    body = build()
+                    key = _cache_key(page, edition, editions, today, *filters)  # the build may take the snapshot
+                    kept.append(cache.publish(key, body, now=now))
+                    built += 1
+                else:
+                    kept.append(cache.digest(key))
+    removed = cache.prune(kept, now=now)
+    db.session.commit()
+    cache.mark_refreshed(state)
+    return {"built": built, "removed": removed}
 
 
 @bp.route("/team/municipalities/<nis_code>")

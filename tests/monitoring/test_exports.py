@@ -15,7 +15,7 @@ from campaign.extensions import db
 from campaign.heroes.models import Consent, Hero
 from campaign.monitoring import exports, figures, services
 from tests import factories
-from tests.monitoring.test_figures import TODAY, campaign  # noqa: F401 - the shared fixture
+from tests.monitoring.test_figures import TODAY
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -29,7 +29,7 @@ def read_xlsx(data: bytes):
 
 
 @pytest.mark.parametrize("name", list(exports.EXPORTS))
-def test_three_formats_hold_the_same_rows(campaign, edition, name):  # noqa: F811
+def test_three_formats_hold_the_same_rows(campaign, edition, name):
     table = exports.EXPORTS[name](edition, today=TODAY)
     names = [c.name for c in table.columns]
     from_csv = read_csv(exports.to_csv(table))
@@ -63,7 +63,7 @@ def test_three_formats_hold_the_same_rows(campaign, edition, name):  # noqa: F81
             assert from_json[index][column.name] == (value.isoformat() if isinstance(value, date) else value)
 
 
-def test_registrations_export(campaign, edition):  # noqa: F811
+def test_registrations_export(campaign, edition):
     table = exports.registrations(edition, today=TODAY)
     names = [c.name for c in table.columns]
     by_name = {row[0]: dict(zip(names, row, strict=True)) for row in table.rows}
@@ -75,7 +75,7 @@ def test_registrations_export(campaign, edition):  # noqa: F811
     assert gent["email"] == "contact@44021.example"
 
 
-def test_heroes_export_leaves_out_heroes_without_valid_consent(campaign, edition):  # noqa: F811
+def test_heroes_export_leaves_out_heroes_without_valid_consent(campaign, edition):
     gone = factories.make_hero(campaign["gent"], name="Ingetrokken", withdrawn=True)
     expired = factories.make_hero(campaign["gent"], name="Verlopen")
     expired.consent.expires_on = date(2025, 1, 1)
@@ -89,7 +89,7 @@ def test_heroes_export_leaves_out_heroes_without_valid_consent(campaign, edition
     assert jonas[7:11] == [True, False, False, False]  # web only
 
 
-def test_exported_figures_agree_with_the_dashboard(campaign, edition):  # noqa: F811
+def test_exported_figures_agree_with_the_dashboard(campaign, edition):
     data = services.dashboard(edition, [edition, campaign["previous"]], today=TODAY)
     sdg_rows = {row[0]: row for row in exports.sdgs(edition, today=TODAY).rows}
     for row in data.sdgs:
@@ -106,7 +106,7 @@ def test_exported_figures_agree_with_the_dashboard(campaign, edition):  # noqa: 
     assert figures.funnel(figures.progress(edition, today=TODAY)) == data.funnel
 
 
-def test_text_that_looks_like_a_formula_stays_text(campaign, edition):  # noqa: F811
+def test_text_that_looks_like_a_formula_stays_text(campaign, edition):
     evil = '=HYPERLINK("http://evil")'
     factories.make_action(campaign["gent"], title=evil)
     factories.make_action(campaign["gent"], title="@SUM(1)")
@@ -126,7 +126,7 @@ def test_phone_numbers_and_negative_numbers_stay_as_they_are():
 
 
 @pytest.mark.parametrize("fmt", exports.FORMATS)
-def test_cli_writes_an_export(runner, campaign, edition, tmp_path, fmt):  # noqa: F811
+def test_cli_writes_an_export(runner, campaign, edition, tmp_path, fmt):
     out = tmp_path / f"actions.{fmt}"
     result = runner.invoke(args=["export", "actions", "--edition", "2025", "--format", fmt, "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -143,7 +143,7 @@ def test_cli_writes_an_export(runner, campaign, edition, tmp_path, fmt):  # noqa
     assert bad.exit_code != 0 and "1999" in bad.output
 
 
-def test_team_downloads_exports_and_officers_do_not(client, auth, team_user, officer, campaign):  # noqa: F811
+def test_team_downloads_exports_and_officers_do_not(client, auth, team_user, officer, campaign):
     auth.login(officer)
     assert client.get("/team/exports").status_code == 403
     assert client.get("/team/exports/heroes.csv").status_code == 403
@@ -158,7 +158,7 @@ def test_team_downloads_exports_and_officers_do_not(client, auth, team_user, off
     assert client.get("/team/exports/actions.exe").status_code == 404
 
 
-def test_consent_withdrawal_reaches_the_export_at_once(campaign, edition):  # noqa: F811
+def test_consent_withdrawal_reaches_the_export_at_once(campaign, edition):
     consent = db.session.scalars(db.select(Consent).join(Consent.hero).where(Hero.name == "Lotte")).one()
     consent.withdrawn_at = datetime(2025, 5, 14, tzinfo=UTC)
     db.session.flush()

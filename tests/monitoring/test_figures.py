@@ -16,43 +16,11 @@ from campaign.kits.models import KitDownload
 from campaign.monitoring import figures, services
 from campaign.monitoring.map import geometry
 from campaign.monitoring.models import DailySnapshot
-from campaign.reference.models import FormerMunicipality, Municipality, Province, Sdg
-from campaign.registrations.models import Registration, RegistrationStatus
+from campaign.reference.models import Municipality, Province, Sdg
+from campaign.registrations.models import Registration
 from tests import factories
 
 TODAY = date(2025, 5, 15)  # conftest's OPEN_MOMENT: 126 days before the 2025 week
-
-
-@pytest.fixture
-def campaign(edition):
-    """2024: Kruibeke (now part of Beveren-Kruibeke-Zwijndrecht), Gent, and Aalst (registered
-    late, on 1 June). 2025: Beveren-Kruibeke-Zwijndrecht, Gent, Antwerpen, and Brugge withdrawn."""
-    previous = factories.make_edition(2024)
-    bkz_2024 = factories.make_registration(previous, "46030")
-    bkz_2024.former_municipalities = [
-        db.session.scalar(sa.select(FormerMunicipality).where(FormerMunicipality.nis_code == "46013"))
-    ]
-    factories.make_registration(previous, "44021")
-    aalst = factories.make_registration(previous, "41002")
-    aalst.registered_at = datetime(2024, 6, 1, 9, tzinfo=UTC)
-
-    bkz = factories.make_registration(edition, "46030")
-    gent = factories.make_registration(edition, "44021")
-    antwerpen = factories.make_registration(edition, "11002")
-    factories.make_registration(edition, "31005", status=RegistrationStatus.WITHDRAWN)
-
-    complete = factories.make_hero(gent, name="Fien")
-    complete.sdgs = [db.session.get(Sdg, 12)]
-    partial = factories.make_hero(gent, name="Jonas", scopes=("web",))
-    partial.sdgs = [db.session.get(Sdg, 12), db.session.get(Sdg, 13)]
-    lotte = factories.make_hero(antwerpen, name="Lotte")
-    lotte.sdgs = [db.session.get(Sdg, 11)]
-    factories.make_action(gent, title="Repair Café", sdgs=(12,))
-    factories.make_action(gent, title="Zonnepanelen", sdgs=(7, 13))
-    factories.make_action(antwerpen, title="Ruilbeurs", sdgs=(12,))
-    db.session.add(KitDownload(registration=gent, kind="zip", downloaded_at=datetime(2025, 5, 10, tzinfo=UTC)))
-    db.session.flush()
-    return {"previous": previous, "bkz": bkz, "gent": gent, "antwerpen": antwerpen}
 
 
 def test_key_figures(campaign, edition):
