@@ -109,13 +109,14 @@ def prune(keep: Iterable[str], *, now: datetime) -> int:
     ).rowcount
 
 
-def refreshed(state: Hashable) -> bool:
-    """Whether this process already built ahead for ``state`` (data version, day, editions)."""
-    return _refreshed.get("state") == state
+def refreshed(state: Hashable) -> tuple[str, ...] | None:
+    """The shared keys this process built ahead for ``state`` (data version, day, editions), or
+    None when it did not."""
+    return _refreshed.get("keys") if _refreshed.get("state") == state else None
 
 
-def mark_refreshed(state: Hashable) -> None:
-    _refreshed["state"] = state
+def mark_refreshed(state: Hashable, keys: Iterable[str]) -> None:
+    _refreshed["state"], _refreshed["keys"] = state, tuple(keys)
 
 
 def clear() -> None:

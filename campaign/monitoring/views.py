@@ -278,8 +278,12 @@ def refresh(now) -> dict[str, int]:
         return {"built": 0}
     today = local_date(now)
     state = (cache.data_version(), today, tuple((e.id, e.year, e.is_current) for e in editions))
-    if cache.refreshed(state):
-        return {"built": 0}
+    kept = cache.refreshed(state)
+    if kept is not None:  # nothing changed; fragments of earlier data still go in time
+        removed = cache.prune(kept, now=now)
+        if removed:
+            db.session.commit()
+        return {"built": 0, "removed": removed}
     pages, files = _usual_fragments(edition, editions, today)
     kept, built = [], 0
     for number, language in enumerate(current_app.config["LANGUAGES"]):
@@ -295,7 +299,7 @@ def refresh(now) -> dict[str, int]:
                     kept.append(cache.digest(key))
     removed = cache.prune(kept, now=now)
     db.session.commit()
-    cache.mark_refreshed(state)
+    cache.mark_refreshed(state, kept)
     return {"built": built, "removed": removed}
 
 

@@ -104,6 +104,19 @@ def test_superseded_fragments_are_removed_after_ten_minutes(app, campaign, now):
     assert db.session.query(PageFragment).count() == USUAL
 
 
+def test_fragments_of_earlier_data_go_even_when_nothing_changes_after(app, campaign, now):
+    """Say a hero's personal data was erased: the fragments made before it go within minutes,
+    whether or not anything changes afterwards."""
+    tasks.monitoring(clock.now())
+    factories.make_hero(campaign["gent"], name="Later")
+    db.session.commit()
+    tasks.monitoring(clock.now())
+    assert db.session.query(PageFragment).count() == 2 * USUAL
+    now((clock.now() + timedelta(minutes=11)).isoformat())
+    assert tasks.monitoring(clock.now()) == {"built": 0, "removed": USUAL}
+    assert db.session.query(PageFragment).count() == USUAL
+
+
 @pytest.mark.parametrize("url", ["/team/dashboard", "/team/exports/heroes.json"])
 def test_officers_get_no_prebuilt_page(client, auth, officer, campaign, url):
     tasks.monitoring(clock.now())
