@@ -152,9 +152,9 @@ def _cached_band(size: SocialSize, visual: Visual, municipality_logo: tuple[str,
     return _band_image(_hero_layout(probe, spec), spec.band, visual, None)
 
 
-@lru_cache(maxsize=4)
 def _backdrop(spec: SocialLayout, visual: Visual) -> Image.Image:
-    """The empty canvas of a format: background and accent rule."""
+    """The empty canvas of a format: background and accent rule. Not cached: filling a new
+    canvas costs what copying a kept one does, and four kept canvases cost a worker 24 MB."""
     image = Image.new("RGB", spec.size, _colour(spec.background, visual))
     if spec.rule is not None:
         image.paste(_colour(spec.rule_colour, visual), (spec.rule.x0, spec.rule.y0, spec.rule.x1, spec.rule.y1))
@@ -164,7 +164,7 @@ def _backdrop(spec: SocialLayout, visual: Visual) -> Image.Image:
 def _compose(card: HeroCard, size: SocialSize) -> Image.Image:
     spec = LAYOUTS[size]
     layout = _hero_layout(card, spec)
-    image = _backdrop(spec, card.visual).copy()
+    image = _backdrop(spec, card.visual)
     photo_box = spec.photo
     path = _photo_path(card)
     if path:
@@ -188,7 +188,7 @@ def _compose(card: HeroCard, size: SocialSize) -> Image.Image:
     return image
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # the card drawn again at once (a preview, a caption): a card's formats differ
 def _text_panel(size: SocialSize, visual: Visual, blocks: tuple[TextBlock, ...]) -> tuple[Image.Image, tuple[int, int]]:
     """The part of the background that holds ``blocks``, with the text drawn on it, and
     where it goes: one plain paste when the same card is rendered again."""

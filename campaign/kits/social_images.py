@@ -24,7 +24,8 @@ RESAMPLE = Image.Resampling.BICUBIC  # the final step after an integer reduce
 # Reduce by the whole factor first (a 2 × 2 box average for a 2.1× step), then BICUBIC for the
 # rest: half the time of a plain BICUBIC and no visible difference at social-media sizes.
 REDUCING_GAP = 1.0
-SOURCE_CACHE_SIZE = 4  # decoded photos kept per process (a 1080 × 1350 display photo takes 4.4 MB)
+SOURCE_CACHE_SIZE = 1  # decoded photos kept per process: a worker draws all of a card's images in turn
+# (a 1080 × 1350 display photo takes 4.4 MB; each one more kept raised a worker's peak memory)
 
 
 # Photos, decoded once per process.

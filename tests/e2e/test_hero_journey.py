@@ -57,6 +57,8 @@ def test_hero_with_photo_focal_point_and_consent(new_page, tmp_path):
     visitor.goto("/gemeente/44021")
     assert "Fien Claes" in visitor.locator("main").inner_text()
     assert visitor.locator("img.card-photo").count() == 1
+    visitor.locator("img.card-photo").scroll_into_view_if_needed()  # lazy: wait for it, never race it
+    visitor.wait_for_function("document.querySelector('img.card-photo').complete")
     assert visitor.evaluate("document.querySelector('img.card-photo').naturalWidth") > 0
     assert_accessible(visitor)
 

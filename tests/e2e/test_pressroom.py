@@ -40,5 +40,8 @@ def test_team_marks_a_highlight_and_the_press_room_is_accessible(new_page, live_
     press.goto("/pers")
     article = press.get_by_role("article", name="Mira maakt Gent groener")
     assert "300 bomen" in article.inner_text()
-    assert article.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    photo = article.locator("img")
+    photo.scroll_into_view_if_needed()  # it loads lazily; wait for it rather than racing it
+    press.wait_for_function("img => img.complete", arg=photo.element_handle())
+    assert photo.evaluate("img => img.naturalWidth > 0")  # loaded, not broken
     assert_accessible(press)
