@@ -33,6 +33,8 @@ _TOOLTIP_DATA = re.compile(r"<desc\b[^>]*>[^<]*</desc>|<title>[^<]*</title>")
 _TOOLTIP_LAYER = re.compile(r'<g [^>]*class="plot tooltip-overlay">.*?</g></g>', re.S)
 _STYLESHEET = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_VALUE_LABEL = re.compile(r'(<text text-anchor=")middle("[^>]*class="value")')
+HEADROOM = 1.15  # the axis runs this far past the largest bar, so that its printed value fits
 _INTERACTIVE = re.compile(r":hover|\.tooltip|\.active|transition|user-select|font-smoothing")
 
 STYLE = Style(
@@ -116,20 +118,23 @@ def bars(
     horizontal: bool = True,
     height: int | None = None,
 ) -> str:
-    """A bar chart: one bar per label, each in its own colour if ``colours`` is given."""
-    return _svg(_bar_chart(labels, values, label, colours, percent, horizontal, height), label)
+    """A bar chart: one bar per label, each in its own colour if ``colours`` is given. Each value
+    is printed just past the end of its bar, dark on white whatever the bar's colour."""
+    svg = _svg(_bar_chart(labels, values, label, colours, percent, horizontal, height), label)
+    return _VALUE_LABEL.sub(r"\1start\2", svg) if horizontal else svg
 
 
 def _bar_chart(labels, values, label, colours=None, percent=False, horizontal=True, height=None) -> pygal.Bar:
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    top = 100 if percent else _nice_top(max(values, default=0))
+    top = 100 if percent else _nice_top(max(values, default=0) * HEADROOM)
     chart = kind(
         **_config(
             height=height or max(160, 34 * len(labels) + 60),
             value_formatter=(lambda v: f"{v:.0f} %") if percent else (lambda v: f"{v:.0f}"),
-            range=(0, top),
+            range=(0, round(top * HEADROOM) if percent else top),  # room for the value past the bar
             y_labels=list(range(0, top + 1, max(1, top // 5))),
             x_label_rotation=0,
+            print_values_position="top",
         )
     )
     chart.x_labels = list(labels)

@@ -32,8 +32,26 @@ def _png(svg: str, tmp_path, name: str) -> Image.Image:
 
 def test_dropping_the_tooltips_changes_nothing_on_paper(tmp_path):
     labels, values = ("Antwerpen", "Limburg", "Oost-Vlaanderen"), (41, 12, 30)
-    ours = charts.bars(labels, values, label="Acties per provincie")
-    theirs = charts._bar_chart(labels, values, "Acties per provincie").render(is_unicode=True)
+    chart = charts._bar_chart(labels, values, "Acties per provincie")
+    ours, theirs = charts._svg(chart, "Acties per provincie"), chart.render(is_unicode=True)
     assert "<desc" in theirs  # pygal's own output does carry the tooltip data
     difference = ImageChops.difference(_png(ours, tmp_path, "ours"), _png(theirs, tmp_path, "theirs"))
     assert difference.getbbox() is None
+
+
+def test_values_sit_past_their_bars_on_white():
+    """Dark value labels inside dark bars are unreadable (WCAG 1.4.3): they go past the bar."""
+    svg = charts.bars(("Antwerpen", "Limburg"), (41, 100), label="Deelnamegraad", percent=True)
+    ends = [
+        float(x) + float(w) for x, w in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" rx="0" ry="0" width="([\d.]+)"', svg)
+    ]
+    starts = [float(x) for x in re.findall(r'<text text-anchor="start" x="([\d.]+)"[^>]*class="value"', svg)]
+    assert len(starts) == len(ends) == 2 and all(start > end for start, end in zip(starts, ends, strict=True))
+    plot_width = float(re.search(r'class="plot"><rect x="0" y="0" width="([\d.]+)"', svg).group(1))
+    assert max(starts) + 40 < plot_width  # "100 %" fits inside the chart
+    vertical = charts.bars(("1", "2"), (7, 3), label="Acties per SDG", horizontal=False)
+    tops = [float(y) for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)" rx="0"', vertical)]
+    baselines = [
+        float(y) for y in re.findall(r'<text text-anchor="middle" x="[\d.]+" y="([\d.]+)" class="value"', vertical)
+    ]
+    assert all(baseline < top for baseline, top in zip(baselines, tops, strict=True))  # above the bar
