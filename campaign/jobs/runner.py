@@ -215,7 +215,13 @@ class JobsProcess:
                     log.info("%s: %s %s", schedule.name, run.outcome, run.summary or run.error)
                 return
             try:
-                summary = JOBS[schedule.name](now, renderer=self.renderer, worker=self.name, alive=alive_processes(now))
+                summary = JOBS[schedule.name](
+                    now,
+                    renderer=self.renderer,
+                    worker=self.name,
+                    alive=alive_processes(now),
+                    leader=self.leadership.is_leader,
+                )
             except Exception:
                 db.session.rollback()
                 log.exception("job %s failed", schedule.name)

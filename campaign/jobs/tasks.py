@@ -14,6 +14,7 @@ from campaign.editions import services as edition_services
 from campaign.extensions import db
 from campaign.heroes import retention
 from campaign.kits import services as kit_services
+from campaign.monitoring import cache as monitoring_cache
 from campaign.monitoring import services as monitoring_services
 from campaign.monitoring import views as monitoring_views
 from campaign.press import highlights as press_highlights
@@ -95,6 +96,7 @@ def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
     before = local_date(now).year - int(years)
     erased = retention.erase_before(before, now=now, media_root=current_app.config["MEDIA_ROOT"])
     highlights_removed = press_highlights.forget_erased_heroes()
+    monitoring_cache.forget_shared()  # the exports built ahead may name erased heroes
     db.session.commit()
     archives = press_room.prune_archives(Path(current_app.config["MEDIA_ROOT"]), now=now)
     return {
@@ -105,8 +107,11 @@ def retention_purge(now: datetime, **_: Any) -> dict[str, Any]:
     }
 
 
-def monitoring(now: datetime, **_: Any) -> dict[str, Any]:
-    """After a change, build the monitoring pages and exports the team opens most, ahead."""
+def monitoring(now: datetime, *, leader: bool = True, **_: Any) -> dict[str, Any]:
+    """After a change, build the monitoring pages and exports the team opens most, ahead (in
+    the leading jobs process only: the others would build the same)."""
+    if not leader:
+        return {}
     with _links():
         return monitoring_views.refresh(now)
 

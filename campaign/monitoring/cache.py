@@ -21,9 +21,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from campaign.core.audit import AuditEntry
 from campaign.extensions import db
@@ -55,9 +58,11 @@ def data_version() -> tuple:
 
 def fragment(key_of: Callable[[], Hashable], build: Callable[[], T]) -> T:
     """The fragment for the key that ``key_of`` gives now: from memory, else as the jobs process
-    built it, else built here. After a build the key is asked again and the fragment kept under
-    it: building may itself change the data (the dashboard records today's snapshot), and the
-    next request sees that new version."""
+    built it, else built here, and kept under that key. What is built reflects the data as of
+    that key or later (a commit by another process during the build), so it is never kept
+    under a key it is older than; and a key that moved on is never asked again. A build that
+    changes the data itself (the dashboard records today's snapshot) is therefore built once
+    more by the next request, from the data as it is then."""
     key = key_of()
     with _lock:
         if key in _fragments:
@@ -66,7 +71,6 @@ def fragment(key_of: Callable[[], Hashable], build: Callable[[], T]) -> T:
     text = shared(key)
     if text is None:
         text = build()
-        key = key_of()
     _remember(key, text)
     return text
 
@@ -79,9 +83,22 @@ def _remember(key: Hashable, text: str | bytes) -> None:
             _fragments.popitem(last=False)
 
 
+@cache
+def code_version() -> str:
+    """A digest of the package's code, templates and translations: a shared fragment made by
+    an earlier release is never served by a later one (the database outlives deploys)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".mo", ".css", ".json") and path.is_file():
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def digest(key: Hashable) -> str:
     """The shared tier's name for ``key`` (its parts are ids, strings, dates and tuples)."""
-    return hashlib.sha256(repr(key).encode()).hexdigest()
+    return hashlib.sha256(f"{code_version()} {key!r}".encode()).hexdigest()
 
 
 def shared(key: Hashable):
@@ -95,10 +112,16 @@ def shared(key: Hashable):
 
 
 def publish(key: Hashable, text: str | bytes, *, now: datetime) -> str:
-    """Share ``text`` under ``key`` with every process (the caller commits)."""
+    """Share ``text`` under ``key`` with every process (the caller commits). Another process
+    that published the same key first made the same fragment: its row stays."""
     name = digest(key)
     is_text = isinstance(text, str)
-    db.session.merge(PageFragment(key=name, body=text.encode() if is_text else text, is_text=is_text, built_at=now))
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(PageFragment)
+        .values(key=name, body=text.encode() if is_text else text, is_text=is_text, built_at=now)
+        .on_conflict_do_nothing(index_elements=[PageFragment.key])
+    )
     return name
 
 
@@ -117,6 +140,11 @@ def refreshed(state: Hashable) -> tuple[str, ...] | None:
 
 def mark_refreshed(state: Hashable, keys: Iterable[str]) -> None:
     _refreshed["state"], _refreshed["keys"] = state, tuple(keys)
+
+
+def forget_shared() -> int:
+    """Delete every shared fragment (after personal data was erased; the caller commits)."""
+    return db.session.execute(sa.delete(PageFragment)).rowcount
 
 
 def clear() -> None:

@@ -266,41 +266,56 @@ def _usual_fragments(edition: Edition, editions: list[Edition], today) -> tuple[
     return pages, files
 
 
-def refresh(now) -> dict[str, int]:
+def refresh(now, *, attempts: int = 2) -> dict[str, int]:
     """Build the current edition's usual fragments for the data as it is ``now`` and share them
     with the web processes, so that the first view after a change is served ready-made. Does
     nothing when this process already did so for the same data, day and editions. The jobs
     process runs it every few seconds (``monitoring`` in ``jobs.schedule``), inside a request
-    context for the links."""
-    editions = edition_services.all_editions()
-    edition = next((e for e in editions if e.is_current), None)
-    if edition is None:
-        return {"built": 0}
-    today = local_date(now)
-    state = (cache.data_version(), today, tuple((e.id, e.year, e.is_current) for e in editions))
-    kept = cache.refreshed(state)
-    if kept is not None:  # nothing changed; fragments of earlier data still go in time
+    context for the links.
+
+    Everything is built first and published in one short transaction at the end (SQLite's
+    write lock is not held during the builds). When the data changed during a build (today's
+    snapshot taken by the dashboard, another process's commit), nothing is published under the
+    old data's key and the refresh starts again, up to ``attempts`` times."""
+    for _attempt in range(attempts):
+        editions = edition_services.all_editions()
+        edition = next((e for e in editions if e.is_current), None)
+        today = local_date(now)
+        state = (cache.data_version(), today, tuple((e.id, e.year, e.is_current) for e in editions))
+        kept = cache.refreshed(state)
+        if edition is None or kept is not None:  # nothing to build; earlier data's fragments go in time
+            removed = cache.prune(kept or (), now=now)
+            if removed:
+                db.session.commit()
+            return {"built": 0, "removed": removed}
+        bodies = _build_usual(edition, editions, today)
+        if bodies is None:
+            continue
+        kept = [cache.publish(key, body, now=now) if body is not None else cache.digest(key) for key, body in bodies]
         removed = cache.prune(kept, now=now)
-        if removed:
-            db.session.commit()
-        return {"built": 0, "removed": removed}
+        db.session.commit()
+        cache.mark_refreshed(state, kept)
+        return {"built": sum(body is not None for _, body in bodies), "removed": removed}
+    return {"built": 0, "removed": 0, "retry": 1}  # the data kept changing: the next tick tries again
+
+
+def _build_usual(edition: Edition, editions: list[Edition], today) -> list[tuple] | None:
+    """(key, body or None when already shared) of every usual fragment, or None when the data
+    changed while they were built."""
     pages, files = _usual_fragments(edition, editions, today)
-    kept, built = [], 0
+    bodies = []
     for number, language in enumerate(current_app.config["LANGUAGES"]):
         with force_locale(language):
             for page, filters, build in pages + (files if number == 0 else []):
                 key = _cache_key(page, edition, editions, today, *filters)
-                if cache.shared(key) is None:
-                    body = build()
-                    key = _cache_key(page, edition, editions, today, *filters)  # the build may take the snapshot
-                    kept.append(cache.publish(key, body, now=now))
-                    built += 1
-                else:
-                    kept.append(cache.digest(key))
-    removed = cache.prune(kept, now=now)
-    db.session.commit()
-    cache.mark_refreshed(state, kept)
-    return {"built": built, "removed": removed}
+                if cache.shared(key) is not None:
+                    bodies.append((key, None))
+                    continue
+                body = build()
+                if _cache_key(page, edition, editions, today, *filters) != key:
+                    return None
+                bodies.append((key, body))
+    return bodies
 
 
 @bp.route("/team/municipalities/<nis_code>")

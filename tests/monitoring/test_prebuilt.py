@@ -122,3 +122,51 @@ def test_officers_get_no_prebuilt_page(client, auth, officer, campaign, url):
     tasks.monitoring(clock.now())
     auth.login(officer)
     assert client.get(url).status_code == 403
+
+
+def test_the_dashboard_built_ahead_is_the_one_built_in_a_request(client, auth, team_user, campaign, edition):
+    """The dashboard records today's snapshot as it is built, and its timeline reads that
+    snapshot: what is shared must be built after the snapshot, not before."""
+    tasks.monitoring(clock.now())
+    factories.make_registration(edition, "12002")  # a registration: today's timeline point moves
+    db.session.commit()
+    tasks.monitoring(clock.now())
+    cache.clear()
+    auth.login(team_user)
+    served = client.get("/team/dashboard").get_data(as_text=True)
+    cache.clear()
+    db.session.query(PageFragment).delete()
+    db.session.commit()
+    fresh = client.get("/team/dashboard").get_data(as_text=True)
+    assert served.split("<main", 1)[1] == fresh.split("<main", 1)[1]
+
+
+def test_a_fragment_made_by_another_release_is_not_served(client, auth, team_user, campaign, monkeypatch):
+    tasks.monitoring(clock.now())
+    monkeypatch.setattr(cache, "code_version", lambda: "the next release")
+    cache.clear()
+    _nothing_computed(monkeypatch)
+    auth.login(team_user)
+    with pytest.raises(AssertionError, match="computed in the web request"):
+        client.get("/team/dashboard")
+
+
+def test_two_processes_may_publish_the_same_fragment(app, campaign):
+    now = clock.now()
+    cache.publish(("page", 1), "<p>een</p>", now=now)
+    db.session.commit()
+    cache.publish(("page", 1), "<p>een</p>", now=now)  # another jobs process, same data: no error
+    db.session.commit()
+    assert cache.shared(("page", 1)) == "<p>een</p>"
+
+
+def test_only_the_leading_jobs_process_builds_ahead(app, campaign):
+    assert tasks.monitoring(clock.now(), leader=False) == {}
+    assert db.session.query(PageFragment).count() == 0
+
+
+def test_retention_forgets_every_fragment_built_ahead(app, campaign):
+    tasks.monitoring(clock.now())
+    app.config["RETENTION_YEARS"] = 1
+    tasks.retention_purge(clock.now())
+    assert db.session.query(PageFragment).count() == 0
