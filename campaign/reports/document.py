@@ -208,13 +208,15 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
 
-def render_html(r: ReportData, *, photo_url, logo_url: str | None, chart_url=None) -> str:
+def render_html(
+    r: ReportData, *, photo_url, logo_url: str | None, chart_url=None, figures: dict[str, Chart] | None = None
+) -> str:
     """The report as one HTML document; ``photo_url`` turns a media path into a URL. Charts are
     inline SVG, or with ``chart_url`` (name → URL) images with the chart's name as their
     alternative text: WeasyPrint draws an SVG image without running the document's cascade over
     every element of it, which halves the time the charts cost in the PDF."""
     visual_primary = r.edition.visual_primary or "#1F4E3D"
-    figures = _charts(r)
+    figures = figures or _charts(r)
 
     def chart(name: str) -> Markup:
         if chart_url is None:
@@ -260,15 +262,17 @@ class RenderedPdf(NamedTuple):
 def render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None = None) -> RenderedPdf:
     """The report as a tagged PDF/UA-1 A4 document, with its number of pages."""
     fetcher = AssetFetcher([ASSET_ROOT, Path(media_root)], cache=False)
+    figures = _charts(r)
     urls = {
         name: fetcher.register(f"chart-{name}.svg", figure.svg.encode(), "image/svg+xml")
-        for name, figure in _charts(r).items()
+        for name, figure in figures.items()
     }
     html = render_html(
         r,
         photo_url=lambda relative: (Path(media_root) / relative).resolve().as_uri(),
         logo_url=logo_path.resolve().as_uri() if logo_path else None,
         chart_url=urls.__getitem__,
+        figures=figures,
     )
     document = HTML(string=html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
         pdf_variant="pdf/ua-1", font_config=_fonts()
