@@ -1,5 +1,5 @@
 """Policy report benchmark. Prints one JSON object: {"build_s", "startup_s", "peak_rss_mb", "pages",
-"charts"}.
+"charts", "annex_rows"}.
 
     python benchmarks/report.py
 
@@ -86,7 +86,7 @@ def _build(folder: str, queue) -> None:
     from campaign.core import clock
     from campaign.editions.models import Edition
     from campaign.extensions import db
-    from campaign.reports import services
+    from campaign.reports import data, services
 
     app = _app(Path(folder))
     ready = time.perf_counter()
@@ -96,13 +96,15 @@ def _build(folder: str, queue) -> None:
         services.run(build, now=clock.now(), media_root=Path(folder) / "media")
         db.session.commit()
         pages = build.pages
-    done = time.perf_counter()
+        done = time.perf_counter()
+        annex_rows = len(data.gather(edition, now=clock.now(), today=clock.now().date()).annex)  # the workload
     queue.put(
         {
             "build_s": round(done - ready, 2),  # what the team waits for: the jobs process is running
             "startup_s": round(ready - started, 2),  # imports and app, once per jobs process
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "pages": pages,
+            "annex_rows": annex_rows,
         }
     )
 

@@ -8,17 +8,24 @@ the SVG holds no script at all (the site's Content-Security-Policy would block i
 everything else that only serves those tooltips (the data in ``<desc>`` elements, a title per
 guide, the tooltip layer and the stylesheet's hover, tooltip and transition rules): a static chart
 looks the same without them, and the policy report's PDF draws it in half the time.
+
+pygal styles its SVG with a stylesheet of some sixty rules. Its result is written onto the
+elements instead, as presentation attributes (``_inline_styles``), and the stylesheet goes: the
+chart looks the same in a browser and in WeasyPrint, which no longer parses and matches those
+rules for each of the report's fifteen charts.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
+from xml.etree import ElementTree
 
+import cssselect2
 import pygal
+import tinycss2
 from pygal.style import Style
 
 # pygal appends a legacy import hook (for its optional map plugins, which we do not use) to
@@ -31,10 +38,8 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TOOLTIP_DATA = re.compile(r"<desc\b[^>]*>[^<]*</desc>|<title>[^<]*</title>")
 _TOOLTIP_LAYER = re.compile(r'<g [^>]*class="plot tooltip-overlay">.*?</g></g>', re.S)
-_STYLESHEET = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_VALUE_LABEL = re.compile(r'(<text text-anchor=")middle("[^>]*class="value")')
-HEADROOM = 1.15  # the axis runs this far past the largest bar, so that its printed value fits
+SVG = "http://www.w3.org/2000/svg"
+HEADROOM = 1.15  # the scale runs this far past the longest bar, so that its printed value fits
 _INTERACTIVE = re.compile(r":hover|\.tooltip|\.active|transition|user-select|font-smoothing")
 
 STYLE = Style(
@@ -73,38 +78,71 @@ def _config(**overrides: object) -> dict[str, object]:
     }
 
 
-def _svg(chart: pygal.graph.graph.Graph, label: str) -> str:
+def _svg(chart: pygal.graph.graph.Graph, label: str, *, values_from_bar_end: bool = False) -> str:
     """The chart as an inline SVG element named ``label`` for assistive technology (and, as its
-    title, for a PDF's alternative text); the details are in the table next to it."""
+    title, for a PDF's alternative text); the details are in the table next to it. With
+    ``values_from_bar_end``, printed values start where their (horizontal) bar ends."""
     svg = _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
     svg = _TOOLTIP_LAYER.sub("", _TOOLTIP_DATA.sub("", svg))
-    svg = _STYLESHEET.sub(lambda m: m[1] + _static_rules(m[2]) + m[3], svg, count=1)
-    label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
-    return svg.replace("<defs>", f"<title>{label}</title><defs>", 1)
+    root = ElementTree.fromstring(svg)  # noqa: S314 - pygal's output, labels escaped by pygal
+    _inline_styles(root)
+    if values_from_bar_end:
+        for text in root.iter(f"{{{SVG}}}text"):
+            if text.get("class") == "value":
+                text.set("text-anchor", "start")
+    title = ElementTree.Element(f"{{{SVG}}}title")
+    title.text = label
+    root.insert(0, title)
+    for element in root.iter():  # serialised as plain SVG, with the namespace as its default
+        element.tag = element.tag.removeprefix(f"{{{SVG}}}")
+    attributes = {"role": "img", "aria-label": label, "focusable": "false", "xmlns": SVG, **root.attrib}
+    root.attrib.clear()
+    root.attrib.update(attributes)
+    return ElementTree.tostring(root, encoding="unicode")
 
 
-def _static_rules(css: str) -> str:
-    """pygal's stylesheet without the selectors and declarations that only matter for
-    interaction (hover, tooltips, transitions)."""
-    kept = []
-    for selectors, body in _RULE.findall(css):
-        static = [s.strip() for s in selectors.split(",") if not _INTERACTIVE.search(s)]
-        declarations = [d for d in body.split(";") if d.strip() and not _INTERACTIVE.search(d)]
-        if static and declarations:
-            kept.append(",".join(static) + "{" + ";".join(declarations) + "}")
-    return "".join(kept)
+def _inline_styles(root: ElementTree.Element) -> None:
+    """Apply the chart's stylesheet to its elements as presentation attributes (by specificity
+    and order, ``!important`` last, an element's own ``style`` attribute still winning) and
+    remove it, with the chart's random id that only served to scope it."""
+    chart_id = root.attrib.pop("id", "")
+    matcher = None
+    for style in list(root.iter(f"{{{SVG}}}style")):
+        matcher = _matcher((style.text or "").replace(f"#{chart_id}", "svg"))
+        for parent in root.iter():
+            if style in list(parent):
+                parent.remove(style)
+    if matcher is None:
+        return
+    for element in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
+        matched = [declarations for *_, declarations in matcher.match(element)]
+        for important in (False, True):
+            for declarations in matched:
+                for name, value, is_important in declarations:
+                    if is_important == important:
+                        element.etree_element.set(name, value)
 
 
-def _nice_top(value: float) -> int:
-    """The top of a count axis: a round number at or above ``value`` that five steps divide."""
-    top = max(5, math.ceil(value))
-    magnitude = 10 ** (len(str(top)) - 1)
-    for step in (1, 2, 5, 10):
-        nice = math.ceil(top / (step * magnitude / 10 * 5)) * (step * magnitude / 10 * 5)
-        if nice >= top:
-            return int(max(nice, 5))
-    return top
+@lru_cache(maxsize=4)
+def _matcher(css: str) -> cssselect2.Matcher:
+    """pygal's stylesheet (the same for every chart once its id is taken out) compiled, without
+    the rules and declarations that only serve interaction (hover, tooltips, transitions) and
+    the root's background colour (no SVG attribute; it is transparent)."""
+    matcher = cssselect2.Matcher()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        declarations = [
+            (d.lower_name, tinycss2.serialize(d.value).strip(), d.important)
+            for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+            if d.type == "declaration" and d.lower_name != "background-color" and not _INTERACTIVE.search(d.lower_name)
+        ]
+        for part in tinycss2.serialize(rule.prelude).split(","):  # pygal's selectors hold no comma
+            if declarations and not _INTERACTIVE.search(part):
+                for selector in cssselect2.compile_selector_list(part):
+                    if selector.pseudo_element is None and not selector.never_matches:
+                        matcher.add_selector(selector, declarations)
+    return matcher
 
 
 @lru_cache(maxsize=64)
@@ -119,22 +157,27 @@ def bars(
     height: int | None = None,
 ) -> str:
     """A bar chart: one bar per label, each in its own colour if ``colours`` is given. Each value
-    is printed just past the end of its bar, dark on white whatever the bar's colour."""
-    svg = _svg(_bar_chart(labels, values, label, colours, percent, horizontal, height), label)
-    return _VALUE_LABEL.sub(r"\1start\2", svg) if horizontal else svg
+    is printed just past the end of its bar, dark on white whatever the bar's colour, so the chart
+    has no value axis or grid lines to read it from: they would only repeat the numbers."""
+    chart = _bar_chart(labels, values, label, colours, percent, horizontal, height)
+    return _svg(chart, label, values_from_bar_end=horizontal)
 
 
 def _bar_chart(labels, values, label, colours=None, percent=False, horizontal=True, height=None) -> pygal.Bar:
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    top = 100 if percent else _nice_top(max(values, default=0) * HEADROOM)
+    if horizontal:  # pygal draws the first bar at the bottom; ours reads top down, like the table
+        labels, values, colours = labels[::-1], values[::-1], colours[::-1] if colours else None
+    top = 100 if percent else max(5, max(values, default=0))
     chart = kind(
         **_config(
             height=height or max(160, 34 * len(labels) + 60),
             value_formatter=(lambda v: f"{v:.0f} %") if percent else (lambda v: f"{v:.0f}"),
-            range=(0, round(top * HEADROOM) if percent else top),  # room for the value past the bar
-            y_labels=list(range(0, top + 1, max(1, top // 5))),
+            range=(0, top * HEADROOM),  # room for the value past the longest bar
             x_label_rotation=0,
             print_values_position="top",
+            # no value axis, no grid lines (the values are printed); pygal's value axis is the x
+            # axis of a horizontal bar chart
+            **{f"show_{'x' if horizontal else 'y'}_labels": False, f"show_{'x' if horizontal else 'y'}_guides": False},
         )
     )
     chart.x_labels = list(labels)
