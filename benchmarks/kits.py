@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import loop_seconds  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from campaign.app import create_app  # noqa: E402
@@ -123,6 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     count = 20 if args.quick else 285
     runs = 5 if args.quick else 20
+    speed = loop_seconds()
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -229,6 +231,7 @@ def main() -> None:
                 "rerender_ms_after_edit": ms(rerender_time),
                 "worker_peak_rss_mb": worker_rss,
                 "cpus": os.cpu_count(),
+                "machine_loop_s": speed,  # see benchmarks/machine.py: about 0.6 when the machine is not slowed
             }
         )
     )
