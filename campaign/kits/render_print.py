@@ -107,8 +107,29 @@ def _finisher(size: PosterSize):
             page["MediaBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
             page["BleedBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
             page["TrimBox"] = pydyf.Array([0, 0, width, height])
+        for obj in pdf.objects:  # the finisher is the last step before pydyf writes the file
+            if isinstance(obj, pydyf.Dictionary | pydyf.Array | pydyf.Stream):
+                obj.__class__ = _serialised_once(type(obj))
 
     return finish
+
+
+@cache
+def _serialised_once(cls: type) -> type:
+    """``cls`` with its PDF serialisation (``data``) computed once per object. With a file
+    identifier (PDF/X requires one) pydyf 0.13 serialises, and deflates, every object twice: once
+    to write it and once more for the MD5 of the identifier; about 4 % of a poster. Safe because
+    nothing changes the objects between the finisher and the end of ``pydyf.PDF.write``; the kit
+    tests read every poster back with pypdf."""
+
+    def data(self) -> bytes:
+        value = self.__dict__.get("_serialised")
+        if value is None:
+            value = self.__dict__["_serialised"] = super(once, self).data
+        return value
+
+    once = type(cls.__name__, (cls,), {"data": property(data), "__module__": cls.__module__})
+    return once
 
 
 _NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
