@@ -1,14 +1,15 @@
-"""Policy report benchmark. Prints one JSON object: {"build_s", "startup_s", "peak_rss_mb", "pages",
-"charts", "annex_rows", "machine_loop_s"}.
+"""Policy report benchmark. Prints one JSON object: {"build_s", "repeat_build_s", "startup_s",
+"peak_rss_mb", "pages", "charts", "annex_rows", "machine_loop_s"}.
 
     python benchmarks/report.py
 
 It loads the demo data into a temporary SQLite database (all editions since 2018, 181
 registrations in 2025, survey answers for about two thirds of them) and builds the 2025 report
 (figures, PDF/UA-1 and XLSX) in a fresh process, which reports its own time and peak memory:
-``build_s`` is the build itself, as the running jobs process does it; ``startup_s`` the
-process's imports and app, paid once when the jobs process starts.
-Target: build_s ≤ 5 and peak_rss_mb ≤ 300.
+``build_s`` is the first build, as the running jobs process does it; ``repeat_build_s`` the
+next one in the same process (charts drawn again); ``startup_s`` the process's imports, app and
+the report renderer's warm-up (``reports.document.warm_up``), paid once when the jobs process
+starts. Target: build_s ≤ 5 and peak_rss_mb ≤ 300.
 """
 
 from __future__ import annotations
@@ -79,30 +80,41 @@ def _prepare(folder: Path) -> None:
 
 
 def _build(folder: str, queue) -> None:
-    """In a fresh process, as the jobs process does: start (imports, app), then build."""
+    """In a fresh process, as the jobs process does: start (imports, app, the report renderer's
+    warm-up), then build; then build again, as the next build in the same process."""
     started = time.perf_counter()
     import sqlalchemy as sa
 
     from campaign.core import clock
     from campaign.editions.models import Edition
     from campaign.extensions import db
-    from campaign.reports import data, services
+    from campaign.monitoring import charts
+    from campaign.reports import data, document, services
 
     app = _app(Path(folder))
+    document.warm_up()  # what JobsProcess.run does before its first job
     ready = time.perf_counter()
+    times = []
     with app.app_context():
         edition = db.session.scalar(sa.select(Edition).where(Edition.year == 2025))
-        build = services.request_build(edition, by_id=None)
-        services.run(build, now=clock.now(), media_root=Path(folder) / "media")
-        db.session.commit()
+        for _ in range(2):
+            charts.bars.cache_clear()  # the next build draws its charts again, as after a change
+            charts.lines.cache_clear()
+            began = time.perf_counter()
+            build = services.request_build(edition, by_id=None)
+            services.run(build, now=clock.now(), media_root=Path(folder) / "media")
+            db.session.commit()
+            times.append(time.perf_counter() - began)
+            if len(times) == 1:
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         pages = build.pages
-        done = time.perf_counter()
         annex_rows = len(data.gather(edition, now=clock.now(), today=clock.now().date()).annex)  # the workload
     queue.put(
         {
-            "build_s": round(done - ready, 2),  # what the team waits for: the jobs process is running
-            "startup_s": round(ready - started, 2),  # imports and app, once per jobs process
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "build_s": round(times[0], 2),  # what the team waits for: the jobs process is running
+            "repeat_build_s": round(times[1], 2),  # the next build in the same process
+            "startup_s": round(ready - started, 2),  # imports, app and warm-up, once per jobs process
+            "peak_rss_mb": round(peak, 1),  # of the process, up to the end of its first build
             "pages": pages,
             "annex_rows": annex_rows,
         }

@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from campaign.jobs.schedule import TIMEZONE, Schedule, schedules
 from campaign.jobs.tasks import JOBS
 from campaign.kits import worker
 from campaign.kits.models import RenderRequest, RenderStatus
+from campaign.reports import document as report_document
 
 log = logging.getLogger("campaign.jobs")
 
@@ -171,6 +173,8 @@ class JobsProcess:
             )
             for schedule in self.schedules.values():
                 scheduler.add_job(self._fire, schedule.trigger, args=[schedule], id=schedule.name, name=schedule.name)
+            if "report" in self.schedules:
+                self._warm_up_reports()
             poll = self.app.config["JOBS_LEADER_POLL"]
             scheduler.add_job(self._heartbeat_in_context, "interval", seconds=poll, id="heartbeat", name="heartbeat")
             log.info("jobs process %s started (%s)", self.name, ", ".join(self.schedules))
@@ -178,6 +182,17 @@ class JobsProcess:
             stack.callback(scheduler.shutdown, wait=True)  # lets running jobs finish
             self.stopping.wait()
             log.info("jobs process %s stopping", self.name)
+
+    def _warm_up_reports(self) -> None:
+        """Before any job runs (WeasyPrint's font set-up is not shared between threads): the
+        report's one-time set-up, so that no build the team waits for pays it."""
+        started = time.perf_counter()
+        try:
+            report_document.warm_up()
+        except Exception:  # the builds will fail and say why; the other jobs must still run
+            log.exception("the report renderer could not warm up")
+            return
+        log.info("report renderer ready in %.1f s", time.perf_counter() - started)
 
     def _heartbeat_in_context(self) -> None:
         with self._turns, self.app.app_context():

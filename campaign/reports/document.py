@@ -348,6 +348,40 @@ def render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None = None
     return RenderedPdf(document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False), len(document.pages))
 
 
+WARM_UP_SAMPLE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>Voorbeeld</title><style>
+@font-face { font-family: "Atkinson Hyperlegible"; font-weight: 400;
+  src: url("{font_dir}/AtkinsonHyperlegible-Regular.ttf"); }
+@font-face { font-family: "Atkinson Hyperlegible"; font-weight: 700;
+  src: url("{font_dir}/AtkinsonHyperlegible-Bold.ttf"); }
+@page { size: A4; @bottom-center { content: counter(page) " / " counter(pages); } }
+body { font-family: "Atkinson Hyperlegible"; }
+</style></head><body><nav><ol><li><a href="#a">Voorbeeld</a></li></ol></nav><main><h1 id="a">Voorbeeld</h1>
+<p>Één <strong>held</strong>.</p>
+<figure><img src="{chart}" alt="Voorbeeld"/><figcaption>Voorbeeld.</figcaption></figure>
+<table><caption>Voorbeeld</caption><thead><tr><th scope="col">Gemeente</th><th scope="col">Helden</th></tr></thead>
+<tbody><tr><th scope="row">Gent</th><td>1</td></tr></tbody></table><dl><dt>Held</dt><dd>Een persoon.</dd></dl>
+</main></body></html>"""
+
+
+def warm_up() -> int:
+    """Do once per process what every build needs: load the fonts, parse the user-agent stylesheet,
+    compile the template and the charts' stylesheet, and let WeasyPrint and Pango set themselves
+    up, by printing a one-page sample. The jobs process calls it when it starts, so that the
+    team's first build after a restart takes no longer than the next (about a second less on
+    this machine). Returns the sample's page count."""
+    _environment().get_template("report.html")
+    fetcher = AssetFetcher([ASSET_ROOT], cache=False)
+    chart = charts.bars(("Gent", "Genk"), (2, 1), label="Voorbeeld")
+    url = fetcher.register("chart-sample.svg", chart.encode(), "image/svg+xml")
+    html = WARM_UP_SAMPLE.replace("{font_dir}", (ASSET_ROOT / "fonts").as_uri()).replace("{chart}", url)
+    document = ReportHTML(string=html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
+        pdf_variant="pdf/ua-1", font_config=_fonts()
+    )
+    document.write_pdf(pdf_variant="pdf/ua-1")
+    return len(document.pages)
+
+
 def render_xlsx(r: ReportData) -> bytes:
     """One sheet per chart (and the annex), with a bold frozen header."""
     book = Workbook(write_only=False)

@@ -179,6 +179,7 @@ def test_jobs_process_leads_reports_and_stops_cleanly_on_sigterm(tmp_path):
         output, _ = process.communicate(timeout=30)
         assert process.returncode == 0, output
         assert "stopping" in output
+        assert "report renderer ready" in output  # warmed up before its first job (reports.document.warm_up)
         assert json.loads(_flask(env, "jobs", "status").stdout)["leader"] is None
     finally:
         if process.poll() is None:
