@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -395,3 +396,38 @@ def test_text_fitting_shrinks_long_text():
     assert 4 < long < 10
     lines = print_layout.count_lines(LONGEST_QUOTE, bold=False, size=long, width=190)
     assert lines * long * 1.22 <= 45
+
+
+def test_serialising_each_pdf_object_once_changes_nothing_in_the_file(renderer, hero, monkeypatch):
+    """The finisher makes pydyf serialise each object once (it did it twice for PDF/X's file
+    identifier): every object of the file is the same (the identifier and timestamps apart)."""
+
+    def text(value) -> str:  # without pypdf's reader ids in its references
+        return re.sub(r"IndirectObject\((\d+), (\d+), \d+\)", r"\1 \2 R", str(value))
+
+    def objects(pdf: bytes) -> list:
+        document = reader(pdf)
+        found = []
+        for number in range(1, document.trailer["/Size"]):
+            try:
+                value = document.get_object(number)
+            except Exception:  # the object stream and the cross-reference stream themselves
+                continue
+            if isinstance(value, pypdf.generic.StreamObject):
+                data = value.get_data()
+                if value.get("/Type") in ("/Metadata", "/XRef", "/ObjStm"):  # the last two: containers
+                    continue  # times and random ids; the identifier; objects compared one by one
+                found.append((number, {k: text(v) for k, v in value.items() if k != "/Length"}, data))
+            elif isinstance(value, pypdf.generic.DictionaryObject) and "/CreationDate" in value:
+                continue  # the Info dictionary: times
+            else:
+                found.append((number, text(value)))
+        return found
+
+    ours = renderer.hero_poster(hero, size=PosterSize.A4)
+    monkeypatch.setattr(render_print, "_serialised_once", lambda cls: cls)
+    renderer._last = None  # lay the poster out again
+    theirs = renderer.hero_poster(hero, size=PosterSize.A4)
+    assert reader(ours).trailer.get("/ID")  # PDF/X's identifier is there
+    mine, reference = objects(ours), objects(theirs)
+    assert len(mine) > 10 and mine == reference
