@@ -9,17 +9,19 @@ Each page is the trim size plus ``BLEED_MM`` on every side, with crop marks in t
 Sizes and positions come from ``print_layout``, which fits the text in Python from the shipped
 font's advance widths, so a poster needs one WeasyPrint layout pass. That one layout is made at
 the master size (A3) and serves every size: each PDF draws the laid-out page scaled to its own
-trim and sets its own page boxes and crop marks (``_finisher``). A renderer keeps the last
-laid-out poster, so a poster's A3 and A4 files rendered one after the other share their layout.
+trim and sets its own page boxes and crop marks. A renderer keeps the last laid-out poster, so a
+poster's A3 and A4 files rendered one after the other share their layout, and the page is
+painted once for both (``_PosterFiles``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 import re
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -84,34 +86,83 @@ def _placement(size: PosterSize) -> tuple[float, float]:
     return k, (size.trim_mm[1] - MASTER.trim_mm[1] * k) / 2
 
 
-def _finisher(size: PosterSize):
-    """A WeasyPrint ``finisher`` that turns the laid-out master page into a page of ``size``.
+class _PosterFiles:
+    """The files of one laid-out poster, one per size, painted once.
 
-    The page's content (drawn from the master's trim box, whose bottom-left corner is at (0, 0))
-    is scaled to the trim of ``size``; the MediaBox becomes that trim plus BLEED_MM on every side
-    (the master's wider bleed falls outside it), TrimBox the trim and BleedBox the MediaBox. The
-    crop marks are drawn on top, in the untransformed page space: WeasyPrint's own ``marks: crop``
-    lie under the backgrounds that run into the bleed (and go through its SVG renderer)."""
-    k, shift = _placement(size)
-    width, height = (value * MM_TO_PT for value in size.trim_mm)
-    bleed = BLEED_MM * MM_TO_PT
-    place = b"q" if k == 1 else f"q {k:.6f} 0 0 {k:.6f} 0 {shift * MM_TO_PT:.4f} cm".encode()
-    marks = _crop_marks_stream(size)
+    The first file is written by WeasyPrint, which paints the master page into pydyf objects;
+    ``_finish`` then turns that page into a page of the file's size, and each object is
+    serialised once (``_serialised_once``). Every further size is written from the same objects:
+    only the page dictionary and the two small streams around the page's content are set anew,
+    so the page is not painted, its fonts not subset and its streams not deflated again. The
+    files are the same as if each had been painted on its own, apart from the file identifier
+    and the XMP DocumentID, which the sizes of a poster now share (its renditions, in XMP's
+    terms); a test compares every object.
 
-    def finish(document, pdf) -> None:
+    This leans on pydyf 0.13's ``PDF.write``: it appends the Info dictionary, the object stream
+    and the cross-reference stream to ``objects`` and counts ``current_position`` from zero,
+    so both are put back after each file."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self.pdf: pydyf.PDF | None = None
+        self.pages: list[tuple[pydyf.Dictionary, pydyf.Stream, pydyf.Stream]] = []
+        self.objects = 0  # objects of the painted document, before pydyf appends its own
+        self.write_args: tuple = ()  # version, identifier, compress: as WeasyPrint passed them
+        self._pdf_write = None
+
+    def write(self, size: PosterSize) -> bytes:
+        if self.pdf is None:
+            return self.document.write_pdf(finisher=partial(self._capture, size), **PDF_OPTIONS)
+        self._finish(size)
+        output = io.BytesIO()
+        self._write(output, *self.write_args)
+        return output.getvalue()
+
+    def _capture(self, size: PosterSize, document, pdf: pydyf.PDF) -> None:
+        """WeasyPrint's ``finisher``: the last step before pydyf writes the first file."""
         for page in [obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]:
-            before, after = pydyf.Stream([place]), pydyf.Stream([b"Q", marks])
+            before, after = pydyf.Stream(), pydyf.Stream()
             pdf.add_object(before)
             pdf.add_object(after)
             page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+            self.pages.append((page, before, after))
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary | pydyf.Array | pydyf.Stream):
+                obj.__class__ = _serialised_once(type(obj))
+        self.pdf, self.objects = pdf, len(pdf.objects)
+        self._finish(size)
+        # WeasyPrint calls ``pdf.write`` next: record its arguments on the way, for the other sizes.
+        self._pdf_write, pdf.write = pdf.write, self._write
+
+    def _write(self, output, version, identifier, compress) -> None:
+        self.write_args = (version, identifier, compress)
+        try:
+            self._pdf_write(output, version, identifier, compress)
+        finally:
+            del self.pdf.objects[self.objects :]
+            self.pdf.current_position = 0
+
+    def _finish(self, size: PosterSize) -> None:
+        """Turn the laid-out master page into a page of ``size``.
+
+        The page's content (drawn from the master's trim box, whose bottom-left corner is at
+        (0, 0)) is scaled to the trim of ``size``; the MediaBox becomes that trim plus BLEED_MM on
+        every side (the master's wider bleed falls outside it), TrimBox the trim and BleedBox the
+        MediaBox. The crop marks are drawn on top, in the untransformed page space: WeasyPrint's
+        own ``marks: crop`` lie under the backgrounds that run into the bleed (and go through its
+        SVG renderer)."""
+        k, shift = _placement(size)
+        width, height = (value * MM_TO_PT for value in size.trim_mm)
+        bleed = BLEED_MM * MM_TO_PT
+        place = b"q" if k == 1 else f"q {k:.6f} 0 0 {k:.6f} 0 {shift * MM_TO_PT:.4f} cm".encode()
+        marks = _crop_marks_stream(size)
+        for page, before, after in self.pages:
+            before.stream, after.stream = [place], [b"Q", marks]
             page["MediaBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
             page["BleedBox"] = pydyf.Array([-bleed, -bleed, width + bleed, height + bleed])
             page["TrimBox"] = pydyf.Array([0, 0, width, height])
-        for obj in pdf.objects:  # the finisher is the last step before pydyf writes the file
-            if isinstance(obj, pydyf.Dictionary | pydyf.Array | pydyf.Stream):
-                obj.__class__ = _serialised_once(type(obj))
-
-    return finish
+            for obj in (page, before, after):
+                obj.__dict__.pop("_serialised", None)
 
 
 @cache
@@ -199,7 +250,7 @@ class PrintRenderer:
         self.font_config = FontConfiguration()
         self.image_cache: dict = {}
         self._stylesheet: CSS | None = None
-        self._last: tuple[str, object] | None = None  # (HTML, laid-out document) of the last poster
+        self._last: tuple[str, _PosterFiles] | None = None  # (HTML, files) of the last poster laid out
         self._logo_cache: dict[tuple, str] = {}
         self._env = Environment(
             loader=FileSystemLoader(TEMPLATE_DIR),
@@ -215,11 +266,11 @@ class PrintRenderer:
 
     def hero_poster(self, card: HeroCard, *, size: PosterSize = PosterSize.A3) -> bytes:
         """The hero poster as PDF/X-4 bytes: trim ``size`` plus 3 mm bleed, crop marks, fonts embedded."""
-        return self._laid_out(self.hero_html(card)).write_pdf(finisher=_finisher(size), **PDF_OPTIONS)
+        return self._files(self.hero_html(card)).write(size)
 
     def participation_poster(self, card: MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> bytes:
         """The "Wij doen mee" poster as PDF/X-4 bytes, with the same bleed and marks."""
-        return self._laid_out(self.participation_html(card)).write_pdf(finisher=_finisher(size), **PDF_OPTIONS)
+        return self._files(self.participation_html(card)).write(size)
 
     def layout(self, card: HeroCard | MunicipalityCard, *, size: PosterSize = PosterSize.A3) -> dict[str, Box]:
         """Boxes of the laid-out poster, see ``poster_layout``."""
@@ -294,6 +345,10 @@ class PrintRenderer:
 
     def _laid_out(self, html: str):
         """The WeasyPrint document of ``html``, laid out at the master size; the last one is kept."""
+        return self._files(html).document
+
+    def _files(self, html: str) -> _PosterFiles:
+        """The files of the poster laid out from ``html``: those of the last poster, or a new layout."""
         if self._last is None or self._last[0] != html:
             self._last = None  # let the previous document go before the next one is made
             if len(self.image_cache) > IMAGE_CACHE_ENTRIES:
@@ -305,7 +360,7 @@ class PrintRenderer:
             document = _PosterHTML(html, base_url=self.asset_root.as_uri() + "/", url_fetcher=self.fetcher).render(
                 stylesheets=[self._stylesheet], font_config=self.font_config, cache=self.image_cache, **PDF_OPTIONS
             )
-            self._last = (html, document)
+            self._last = (html, _PosterFiles(document))
         return self._last[1]
 
 

@@ -398,36 +398,66 @@ def test_text_fitting_shrinks_long_text():
     assert lines * long * 1.22 <= 45
 
 
-def test_serialising_each_pdf_object_once_changes_nothing_in_the_file(renderer, hero, monkeypatch):
-    """The finisher makes pydyf serialise each object once (it did it twice for PDF/X's file
-    identifier): every object of the file is the same (the identifier and timestamps apart)."""
+def _objects(pdf: bytes) -> list:
+    """Every object of a PDF, as pypdf reads it: all but the Info dictionary and the XMP metadata
+    (times and random ids) and the containers (the object stream and the cross-reference stream,
+    which hold the identifier; their objects are compared one by one)."""
 
     def text(value) -> str:  # without pypdf's reader ids in its references
         return re.sub(r"IndirectObject\((\d+), (\d+), \d+\)", r"\1 \2 R", str(value))
 
-    def objects(pdf: bytes) -> list:
-        document = reader(pdf)
-        found = []
-        for number in range(1, document.trailer["/Size"]):
-            try:
-                value = document.get_object(number)
-            except Exception:  # the object stream and the cross-reference stream themselves
+    document = reader(pdf)
+    found = []
+    for number in range(1, document.trailer["/Size"]):
+        try:
+            value = document.get_object(number)
+        except Exception:  # the object stream and the cross-reference stream themselves
+            continue
+        if isinstance(value, pypdf.generic.StreamObject):
+            if value.get("/Type") in ("/Metadata", "/XRef", "/ObjStm"):
                 continue
-            if isinstance(value, pypdf.generic.StreamObject):
-                data = value.get_data()
-                if value.get("/Type") in ("/Metadata", "/XRef", "/ObjStm"):  # the last two: containers
-                    continue  # times and random ids; the identifier; objects compared one by one
-                found.append((number, {k: text(v) for k, v in value.items() if k != "/Length"}, data))
-            elif isinstance(value, pypdf.generic.DictionaryObject) and "/CreationDate" in value:
-                continue  # the Info dictionary: times
-            else:
-                found.append((number, text(value)))
-        return found
+            found.append((number, {k: text(v) for k, v in value.items() if k != "/Length"}, value.get_data()))
+        elif isinstance(value, pypdf.generic.DictionaryObject) and "/CreationDate" in value:
+            continue
+        else:
+            found.append((number, text(value)))
+    return found
 
+
+def test_serialising_each_pdf_object_once_changes_nothing_in_the_file(renderer, hero, monkeypatch):
+    """The finisher makes pydyf serialise each object once (it did it twice for PDF/X's file
+    identifier): every object of the file is the same (the identifier and timestamps apart)."""
     ours = renderer.hero_poster(hero, size=PosterSize.A4)
     monkeypatch.setattr(render_print, "_serialised_once", lambda cls: cls)
     renderer._last = None  # lay the poster out again
     theirs = renderer.hero_poster(hero, size=PosterSize.A4)
     assert reader(ours).trailer.get("/ID")  # PDF/X's identifier is there
-    mine, reference = objects(ours), objects(theirs)
+    mine, reference = _objects(ours), _objects(theirs)
     assert len(mine) > 10 and mine == reference
+
+
+@pytest.mark.parametrize("kind", ["hero", "participation"])
+def test_a_posters_other_size_written_from_its_painted_page_is_the_file_painted_on_its_own(
+    kind, media_root, hero, municipality
+):
+    """A poster's second size is written from the objects painted for its first: each file has
+    every object a renderer that paints only that size writes, and its own identifier."""
+    card = hero if kind == "hero" else municipality
+
+    def poster(renderer: PrintRenderer, size: PosterSize) -> bytes:
+        make = renderer.hero_poster if kind == "hero" else renderer.participation_poster
+        return make(card, size=size)
+
+    both = PrintRenderer(media_root=media_root)
+    first = {size: poster(both, size) for size in (PosterSize.A3, PosterSize.A4, PosterSize.A3)}
+    again = poster(both, PosterSize.A3)  # the same size twice from the same objects
+    painted = {size: poster(PrintRenderer(media_root=media_root), size) for size in (PosterSize.A4, PosterSize.A3)}
+    for size in (PosterSize.A3, PosterSize.A4):
+        assert len(_objects(first[size])) > 10
+        assert _objects(first[size]) == _objects(painted[size]), size
+        page = reader(first[size]).pages[0]
+        width, height = size.trim_mm
+        assert [round(float(v) / MM, 2) for v in page.trimbox] == [0, 0, width, height]
+    assert _objects(again) == _objects(first[PosterSize.A3])
+    identifiers = {reader(pdf).trailer["/ID"][0] for pdf in (first[PosterSize.A3], first[PosterSize.A4])}
+    assert len(identifiers) == 2
