@@ -198,10 +198,21 @@ def _text_panel(size: SocialSize, visual: Visual, blocks: tuple[TextBlock, ...])
     y1 = max(block.box.y1 for block in blocks)
     if x1 <= x0 or y1 <= y0:
         return Image.new("RGB", (0, 0)), (0, 0)
-    panel = _backdrop(LAYOUTS[size], visual).crop((x0, y0, x1, y1))
+    spec = LAYOUTS[size]
+    panel = _backdrop(spec, visual).crop((x0, y0, x1, y1))
+    background = _colour(spec.background, visual)
+    drawn: list[Box] = [spec.rule] if spec.rule is not None else []
     for block in blocks:
-        _paste_text(panel, block, (x0, y0))
+        # On the plain background (not on the accent rule or an earlier block) the text is drawn
+        # the fast way; see _paste_text.
+        flat = not any(_overlap(block.box, other) for other in drawn)
+        _paste_text(panel, block, (x0, y0), background=background if flat else None)
+        drawn.append(block.box)
     return panel, (x0, y0)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
 def _compose_naive(card: HeroCard, size: SocialSize) -> Image.Image:

@@ -24,6 +24,7 @@ RESAMPLE = Image.Resampling.BICUBIC  # the final step after an integer reduce
 # Reduce by the whole factor first (a 2 × 2 box average for a 2.1× step), then BICUBIC for the
 # rest: half the time of a plain BICUBIC and no visible difference at social-media sizes.
 REDUCING_GAP = 1.0
+TIGHTER_CROP = 0.9  # a photo may be cropped up to 10 % tighter to be scaled by a whole factor
 SOURCE_CACHE_SIZE = 1  # decoded photos kept per process: a worker draws all of a card's images in turn
 # (a 1080 × 1350 display photo takes 4.4 MB; each one more kept raised a worker's peak memory)
 
@@ -103,15 +104,30 @@ def _crop_rect(source: tuple[int, int], target: tuple[int, int], focal: tuple[fl
 def _fitted_photo(path: str, mtime: int, size: tuple[int, int], focal: tuple[float, float]) -> Image.Image:
     """The photo at ``path`` cropped around ``focal`` to the aspect ratio of ``size`` and scaled to
     it. When the photo already has the right width or height (the display derivative of an upright
-    photo is exactly as wide as the 1080 px formats, see core.images) it is only cropped; otherwise
-    only the cropped region is resampled, so the cost follows the output size."""
+    photo is exactly as wide as the 1080 px formats, see core.images) it is only cropped. When the
+    largest crop is a little over a whole multiple of ``size`` (within TIGHTER_CROP), the crop is
+    made that multiple and averaged down by it, with no resampling: the 440 × 630 photo of the
+    landscape format from a 1080 px wide photo is a 880 × 1260 crop halved, 7 % tighter than the
+    largest, in a sixth of the time. Otherwise only the cropped region is resampled, so the cost
+    follows the output size."""
     source = _sources.get(path)
     box = _crop_rect(source.size, size, focal)
     if (round(box[2] - box[0]), round(box[3] - box[1])) == size:
         left = min(max(round(box[0]), 0), source.width - size[0])
         top = min(max(round(box[1]), 0), source.height - size[1])
         return source.crop((left, top, left + size[0], top + size[1]))
+    factor = math.floor((box[2] - box[0]) / size[0])
+    if factor >= 2 and factor * size[0] >= (box[2] - box[0]) * TIGHTER_CROP:
+        return source.reduce(factor, box=_placed(source.size, (size[0] * factor, size[1] * factor), box))
     return source.resize(size, RESAMPLE, box=box, reducing_gap=REDUCING_GAP)
+
+
+def _placed(source: tuple[int, int], size: tuple[int, int], around: tuple[float, ...]) -> tuple[int, int, int, int]:
+    """A rectangle of exactly ``size`` pixels with the same centre as ``around``, moved inside ``source``."""
+    centre_x, centre_y = (around[0] + around[2]) / 2, (around[1] + around[3]) / 2
+    left = min(max(round(centre_x - size[0] / 2), 0), source[0] - size[0])
+    top = min(max(round(centre_y - size[1] / 2), 0), source[1] - size[1])
+    return left, top, left + size[0], top + size[1]
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from campaign.kits.layouts import Box, TextSlot
 
@@ -319,13 +319,38 @@ def _draw_lines(
         y += pitch
 
 
-def _paste_text(image: Image.Image, block: TextBlock, offset: tuple[int, int] = (0, 0)) -> None:
+def _paste_text(
+    image: Image.Image, block: TextBlock, offset: tuple[int, int] = (0, 0), *, background: str | None = None
+) -> None:
+    """Draw ``block`` onto ``image`` (whose top-left is at ``offset`` in the layout). When the caller
+    knows the block lies on one flat ``background`` colour, the text is drawn by colouring its mask
+    through a palette, which gives the same pixels as blending the colour through the mask, in a
+    quarter of the time (a test compares both)."""
     if not block.lines:
         return
     box = block.box
     mask = _text_mask(block.lines, block.size, block.bold, block.line_height, (box.width, box.height), block.align)
     x, y = box.x0 - offset[0], box.y0 - offset[1]
-    image.paste(block.colour, (x, y, x + box.width, y + box.height), mask)
+    region = (x, y, x + box.width, y + box.height)
+    if background is None or image.mode != "RGB":
+        image.paste(block.colour, region, mask)
+        return
+    tinted = mask.convert("P")
+    tinted.putpalette(_blend_palette(background, block.colour))
+    image.paste(tinted.convert("RGB"), region)
+
+
+@lru_cache(maxsize=64)
+def _blend_palette(background: str, colour: str) -> list[int]:
+    """For each mask value m, the RGB value Pillow's ``paste(colour, box, mask)`` gives over
+    ``background``: (background × (255 − m) + colour × m) / 255, rounded as Pillow rounds."""
+
+    def blend(under: int, over: int, m: int) -> int:
+        value = under * (255 - m) + over * m + 128
+        return ((value >> 8) + value) >> 8
+
+    under, over = ImageColor.getrgb(background)[:3], ImageColor.getrgb(colour)[:3]
+    return [blend(u, o, m) for m in range(256) for u, o in zip(under, over, strict=True)]
 
 
 def _draw_text(draw: ImageDraw.ImageDraw, block: TextBlock, fonts: FontLoader) -> None:

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from campaign.core.colour import contrast_ratio
-from campaign.kits import render_social, social_images
+from campaign.kits import render_social, social_images, social_text
 from campaign.kits.cards import HeroCard, MunicipalityCard, SdgBadge, SocialSize, Visual
 from campaign.kits.layouts import LAYOUTS
 
@@ -205,6 +205,69 @@ def test_crop_rectangle_keeps_the_focal_point_central_and_inside_the_image():
                 for focal in ((0.0, 0.0), (0.5, 0.5), (1.0, 1.0)):
                     left, top, right, bottom = crop((width, height), size.pixels, focal)
                     assert 0 <= left <= right <= width and 0 <= top <= bottom <= height, (width, height, size)
+
+
+@pytest.mark.parametrize("focal", [(0.5, 0.5), (0.1, 0.9), (1.0, 0.0)])
+def test_a_photo_scaled_by_a_whole_factor_is_cropped_at_most_ten_percent_tighter(tmp_path, focal):
+    """The landscape format's 440 × 630 photo from a 1080 × 1350 display photo: the largest crop
+    would be 943 × 1350; it is halved from a crop 7 % tighter instead, kept around the focal point."""
+    source = Image.new("RGB", (1080, 1350))
+    source.putdata([(x * 255 // 1079, y * 255 // 1349, 0) for y in range(1350) for x in range(1080)])
+    path = tmp_path / "gradient.png"  # lossless: each pixel says where it comes from
+    source.save(path)
+    size = LAYOUTS[SocialSize.LANDSCAPE].photo.width, LAYOUTS[SocialSize.LANDSCAPE].photo.height
+    photo = social_images._fitted_photo(str(path), os.stat(path).st_mtime_ns, size, focal)
+    assert photo.size == size
+    largest = social_images._crop_rect(source.size, size, focal)
+    red = [photo.getpixel((x, size[1] // 2))[0] * 1079 / 255 for x in (0, size[0] - 1)]
+    green = [photo.getpixel((size[0] // 2, y))[1] * 1349 / 255 for y in (0, size[1] - 1)]
+    shown = (red[0], green[0], red[1], green[1])  # the source region the photo shows, in source pixels
+    width, height = shown[2] - shown[0], shown[3] - shown[1]
+    assert 0.9 * (largest[2] - largest[0]) <= width + 8 and width <= largest[2] - largest[0] + 8
+    assert 0.9 * (largest[3] - largest[1]) <= height + 8 and height <= largest[3] - largest[1] + 8
+    assert shown[0] >= largest[0] - 8 and shown[2] <= largest[2] + 8  # inside the largest crop
+    assert shown[1] >= largest[1] - 8 and shown[3] <= largest[3] + 8
+    centre, wanted = (
+        ((shown[0] + shown[2]) / 2, (shown[1] + shown[3]) / 2),
+        ((largest[0] + largest[2]) / 2, (largest[1] + largest[3]) / 2),
+    )
+    for axis in (0, 1):  # as central as the largest crop, unless the photo's edge is in the way
+        limit = (largest[2 + axis] - largest[axis]) * 0.05 + 8
+        assert abs(centre[axis] - wanted[axis]) <= limit
+
+
+@pytest.mark.parametrize("size", list(SocialSize))
+def test_text_drawn_through_a_palette_is_the_text_blended_through_its_mask(photos, size, monkeypatch):
+    """The text panel draws text on its plain background through a palette (social_text's fast
+    path): every pixel is the one Pillow's blending of the colour through the mask gives."""
+    card = hero(photos, visual=Visual(primary="#7A1F5C", accent="#F2C14E"))
+    render_social._text_panel.cache_clear()
+    fast = render_social._compose(card, size)
+    blend = social_text._paste_text
+
+    def blended(image, block, offset=(0, 0), *, background=None):
+        blend(image, block, offset)
+
+    monkeypatch.setattr(render_social, "_paste_text", blended)
+    render_social._text_panel.cache_clear()
+    slow = render_social._compose(card, size)
+    render_social._text_panel.cache_clear()
+    assert ImageChops.difference(fast, slow).getbbox() is None
+
+
+def test_the_blend_palette_matches_pillows_blending_for_every_mask_value():
+    mask = Image.new("L", (256, 4))
+    mask.putdata([value for _ in range(4) for value in range(256)])
+    for background in ("#FFFFFF", "#000000", "#1F4E3D", "#FCC30B"):
+        for colour in ("#FFFFFF", "#1A1A1A", "#E5243B"):
+            expected = Image.new("RGB", (262, 8), background)
+            expected.paste(colour, (3, 2, 259, 6), mask)
+            palette = social_text._blend_palette(background, colour)
+            tinted = mask.convert("P")
+            tinted.putpalette(palette)
+            got = Image.new("RGB", (262, 8), background)
+            got.paste(tinted.convert("RGB"), (3, 2))
+            assert ImageChops.difference(expected, got).getbbox() is None, (background, colour)
 
 
 def test_without_a_photo_the_box_is_a_colour_field(photos):
