@@ -25,23 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from machine import loop_seconds  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from campaign.app import create_app  # noqa: E402
-from campaign.core import uploads  # noqa: E402
-from campaign.demo import photos  # noqa: E402
-from campaign.editions.models import Edition  # noqa: E402
-from campaign.editions.services import default_dates  # noqa: E402
-from campaign.extensions import db  # noqa: E402
-from campaign.heroes.models import Consent, Hero  # noqa: E402
-from campaign.kits import jobs, render_print, render_social, services, worker  # noqa: E402
-from campaign.kits.cards import PosterSize, SocialSize  # noqa: E402
-from campaign.kits.render import render  # noqa: E402
-from campaign.reference.models import Municipality, Sdg  # noqa: E402
-from campaign.reference.services import load_reference  # noqa: E402
-from campaign.registrations.models import Registration, Track  # noqa: E402
-
 TODAY = date(2025, 8, 1)
 
 
@@ -59,6 +42,16 @@ def median_time(function, runs: int) -> float:
 
 
 def populate(count: int, media_root: Path) -> None:
+    from campaign.core import uploads
+    from campaign.demo import photos
+    from campaign.editions.models import Edition
+    from campaign.editions.services import default_dates
+    from campaign.extensions import db
+    from campaign.heroes.models import Consent, Hero
+    from campaign.reference.models import Municipality, Sdg
+    from campaign.reference.services import load_reference
+    from campaign.registrations.models import Registration, Track
+
     load_reference()
     edition = Edition(
         year=2025,
@@ -122,6 +115,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="20 municipalities for the campaign run, fewer repeats")
     args = parser.parse_args()
+    # Imported here, not at the top: each render worker starts by importing this script again
+    # (multiprocessing does that with the main module), and under `flask kits build` a worker
+    # imports none of the app either.
+    from machine import loop_seconds
+    from PIL import Image
+
+    from campaign.app import create_app
+    from campaign.extensions import db
+    from campaign.heroes.models import Hero
+    from campaign.kits import jobs, render_print, render_social, services, worker
+    from campaign.kits.cards import PosterSize, SocialSize
+    from campaign.kits.render import render
+    from campaign.registrations.models import Registration
+
     count = 20 if args.quick else 285
     runs = 5 if args.quick else 20
     speed = loop_seconds()

@@ -30,12 +30,13 @@ from campaign.kits.plan import plan_kit, slug
 from campaign.kits.render import render_and_store
 from campaign.registrations.models import Registration
 
-Renderer = Callable[[list[FileSpec]], Iterable[tuple[FileSpec, int]]]
+# A renderer reads the specs as it goes (in the caller's thread), so they may come from a generator.
+Renderer = Callable[[Iterable[FileSpec]], Iterable[tuple[FileSpec, int]]]
 STALE_AFTER = timedelta(minutes=15)
 COMMIT_EVERY = 200  # rows recorded between commits when many kits are built at once
 
 
-def in_process(specs: list[FileSpec]) -> Iterator[tuple[FileSpec, int]]:
+def in_process(specs: Iterable[FileSpec]) -> Iterator[tuple[FileSpec, int]]:
     """Render and store one after the other in this process (tests, small kits)."""
     return (render_and_store(spec) for spec in specs)
 
@@ -215,18 +216,29 @@ def bring_all_up_to_date(
     registrations: Iterable[Registration], *, today: date, media_root: Path | str, renderer: Renderer = in_process
 ) -> RenderSummary:
     """``bring_up_to_date`` for many kits at once: every file to render goes to the renderer in one
-    stream, so that a pool of workers never waits for one kit to finish before the next starts."""
-    works = [_reconcile(registration, today=today, media_root=media_root) for registration in registrations]
-    db.session.commit()
+    stream, so that a pool of workers never waits for one kit to finish before the next starts. The
+    kits are planned as the renderer reads that stream: workers render the first kit's files while
+    the next kits are planned (planning 285 kits takes seconds)."""
+    works: list[_Work] = []
     # Files with the same key have the same content (the profile frame of every kit, say):
     # render each key once and record it for every slot that wants it.
     waiting: dict[str, list[tuple[_Work, FileSpec]]] = {}
-    for work in works:
-        for spec in work.todo:
-            waiting.setdefault(spec.key, []).append((work, spec))
+
+    def to_render() -> Iterator[FileSpec]:
+        for registration in registrations:
+            work = _reconcile(registration, today=today, media_root=media_root)
+            works.append(work)
+            for spec in work.todo:
+                if spec.key in waiting:
+                    waiting[spec.key].append((work, spec))
+                else:
+                    waiting[spec.key] = [(work, spec)]
+                    yield spec
+        db.session.commit()
+
     rendered = shared = 0
     new_rows: list[dict] = []  # files a kit did not have yet: inserted in batches, without the ORM
-    for spec, size in renderer([slots[0][1] for slots in waiting.values()]):
+    for spec, size in renderer(to_render()):
         rendered += 1
         shared += len(waiting[spec.key]) - 1
         for work, wanted in waiting[spec.key]:

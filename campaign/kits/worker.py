@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import queue
 import resource
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -64,7 +65,7 @@ def _trim() -> None:
         _malloc_trim(0)
 
 
-def _groups(specs: list[FileSpec]) -> Iterator[list[tuple[int, FileSpec]]]:
+def _groups(specs: Iterable[FileSpec]) -> Iterator[list[tuple[int, FileSpec]]]:
     """The tasks: the posters of one card together (its sizes share one layout, see
     ``render_print``), and the images and captions of one card together (one worker decodes a
     hero's photo once and draws all its images from it). ``plan`` lists a card's files one after
@@ -94,11 +95,24 @@ class Pool:
         self._pool = context.Pool(processes=processes, initializer=_warm_up, initargs=(media_root,))
 
     def __call__(self, specs: Iterable[FileSpec]) -> Iterator[tuple[FileSpec, int]]:
-        specs = list(specs)  # the parent's own objects are handed back, found by index
-        for done, peak_rss_mb in self._pool.imap_unordered(_render_group, _groups(specs)):
+        """Hand every group of ``specs`` to the workers, reading ``specs`` here, in the caller's
+        thread (a generator that plans kits with the caller's database session is fine), and
+        workers start on the first group at once. Then yield each file as it is written."""
+        finished: queue.SimpleQueue = queue.SimpleQueue()
+        own: dict[int, FileSpec] = {}  # the caller's own spec objects are handed back, found by index
+        submitted = 0
+        for group in _groups(specs):
+            own.update(group)
+            self._pool.apply_async(_render_group, (group,), callback=finished.put, error_callback=finished.put)
+            submitted += 1
+        for _ in range(submitted):
+            outcome = finished.get()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            done, peak_rss_mb = outcome
             self.peak_rss_mb = max(self.peak_rss_mb, peak_rss_mb)
             for index, size in done:
-                yield specs[index], size
+                yield own.pop(index), size
 
     def close(self) -> None:
         self._pool.close()
