@@ -248,6 +248,33 @@ def test_worker_processes_build_several_kits_in_one_stream(app, registration, ot
     assert again["files_rendered"] == 0 and again["files_cached"] == 20
 
 
+def test_render_workers_start_on_the_first_files_while_the_caller_still_plans(app, registration, media_root, photo):
+    """The pool reads the specs as it goes: a campaign build plans the next kits while the workers
+    render the first ones. Here the caller does not hand over the rest of its plan until the
+    workers have written the first poster."""
+    import time
+
+    from campaign.kits import worker
+
+    factories.make_hero(registration, name="Fien", photo=photo)
+    specs = services.plan(registration, today=TODAY, media_root=media_root)
+    first = specs[0]
+    assert first.slot == "municipality/participation-a3" and specs[2].kind == "banner"
+
+    def planned():
+        yield from specs[:3]  # the two posters of one card, and the next file: the first task is whole
+        deadline = time.monotonic() + 60
+        while not (media_root / first.storage_path).is_file():
+            assert time.monotonic() < deadline, "the workers waited for the whole plan"
+            time.sleep(0.02)
+        yield from specs[3:]
+
+    with worker.pool(2, media_root=str(media_root)) as workers:
+        done = list(workers(planned()))
+    assert sorted(spec.slot for spec, _ in done) == sorted(spec.slot for spec in specs)
+    assert all(size == (media_root / spec.storage_path).stat().st_size for spec, size in done)
+
+
 def test_a_request_whose_worker_died_does_not_block_new_ones(app, registration, officer):
     from datetime import UTC, datetime, timedelta
 
