@@ -4,7 +4,10 @@ Data in (``data.ReportData``), text or bytes out: no request, no database."""
 
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -327,8 +330,29 @@ class RenderedPdf(NamedTuple):
     pages: int
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, then one collection. WeasyPrint makes millions
+    of small objects for a report, and the collector ran some 400 times during a build, scanning
+    them again and again: 0.4-0.7 s of a 3.5 s build here (measured with ``gc.callbacks``). Paused,
+    a build took 2.7-2.9 s against 3.5-3.6 s, and its peak memory rose by about 15 MB."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
 def render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None = None) -> RenderedPdf:
     """The report as a tagged PDF/UA-1 A4 document, with its number of pages."""
+    with _collector_paused():
+        return _render_pdf(r, media_root=media_root, logo_path=logo_path)
+
+
+def _render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None) -> RenderedPdf:
     fetcher = AssetFetcher([ASSET_ROOT, Path(media_root)], cache=False)
     figures = _charts(r)
     urls = {
