@@ -332,10 +332,11 @@ class RenderedPdf(NamedTuple):
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused, then one collection. WeasyPrint makes millions
-    of small objects for a report, and the collector ran some 400 times during a build, scanning
-    them again and again: 0.4-0.7 s of a 3.5 s build here (measured with ``gc.callbacks``). Paused,
-    a build took 2.7-2.9 s against 3.5-3.6 s, and its peak memory rose by about 15 MB."""
+    """Python's cyclic garbage collector paused, then one collection. WeasyPrint makes a great
+    many small objects for a report, and the collector ran some 400 times during a build, scanning
+    them again and again: 0.4-0.7 s of a 3.5 s build here (measured with ``gc.callbacks``, in a
+    warm process). Paused, builds in the same process took 2.7-2.9 s against 3.5-3.6 s, and the
+    process's peak memory rose by up to 15 MB (benchmarks/report.py: 188 MB before and after)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
