@@ -44,6 +44,10 @@ class Box:
         """True if this box lies within ``other`` (edges may touch)."""
         return self.x0 >= other.x0 and self.y0 >= other.y0 and self.x1 <= other.x1 and self.y1 <= other.y1
 
+    def overlaps(self, other: Box) -> bool:
+        """True if this box and ``other`` share some area (touching edges do not count)."""
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
 
 @dataclass(frozen=True)
 class TextSlot:

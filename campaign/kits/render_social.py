@@ -205,14 +205,10 @@ def _text_panel(size: SocialSize, visual: Visual, blocks: tuple[TextBlock, ...])
     for block in blocks:
         # On the plain background (not on the accent rule or an earlier block) the text is drawn
         # the fast way; see _paste_text.
-        flat = not any(_overlap(block.box, other) for other in drawn)
+        flat = not any(block.box.overlaps(other) for other in drawn)
         _paste_text(panel, block, (x0, y0), background=background if flat else None)
         drawn.append(block.box)
     return panel, (x0, y0)
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
 def _compose_naive(card: HeroCard, size: SocialSize) -> Image.Image:
