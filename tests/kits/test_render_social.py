@@ -255,6 +255,28 @@ def test_text_drawn_through_a_palette_is_the_text_blended_through_its_mask(photo
     assert ImageChops.difference(fast, slow).getbbox() is None
 
 
+def test_boxes_overlap_only_when_they_share_some_area():
+    box = render_social.Box(0, 0, 10, 10)
+    assert box.overlaps(render_social.Box(5, 5, 15, 15)) and box.overlaps(render_social.Box(2, 2, 3, 3))
+    assert not box.overlaps(render_social.Box(10, 0, 20, 10))  # touching edges
+    assert not box.overlaps(render_social.Box(20, 20, 30, 30))
+
+
+@pytest.mark.parametrize("size", list(SocialSize))
+def test_a_heros_texts_lie_on_the_plain_background_so_they_take_the_fast_path(photos, size, monkeypatch):
+    calls = []
+    paste = social_text._paste_text
+    monkeypatch.setattr(
+        render_social,
+        "_paste_text",
+        lambda *args, **kwargs: calls.append(kwargs.get("background")) or paste(*args, **kwargs),
+    )
+    render_social._text_panel.cache_clear()
+    render_social._compose(hero(photos), size)
+    render_social._text_panel.cache_clear()
+    assert len(calls) == 3 and all(calls), calls  # name, role and municipality, quote
+
+
 def test_the_blend_palette_matches_pillows_blending_for_every_mask_value():
     mask = Image.new("L", (256, 4))
     mask.putdata([value for _ in range(4) for value in range(256)])
