@@ -367,6 +367,11 @@ def _render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None) -> R
         chart_url=urls.__getitem__,
         figures=figures,
     )
+    return _printed(html, fetcher)
+
+
+def _printed(html: str, fetcher: AssetFetcher) -> RenderedPdf:
+    """``html`` printed as a tagged PDF/UA-1 document, the way every build and the warm-up do it."""
     document = ReportHTML(string=html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
         pdf_variant="pdf/ua-1", font_config=_fonts()
     )
@@ -400,11 +405,7 @@ def warm_up() -> int:
     chart = charts.bars(("Gent", "Genk"), (2, 1), label="Voorbeeld")
     url = fetcher.register("chart-sample.svg", chart.encode(), "image/svg+xml")
     html = WARM_UP_SAMPLE.replace("{font_dir}", (ASSET_ROOT / "fonts").as_uri()).replace("{chart}", url)
-    document = ReportHTML(string=html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
-        pdf_variant="pdf/ua-1", font_config=_fonts()
-    )
-    document.write_pdf(pdf_variant="pdf/ua-1")
-    return len(document.pages)
+    return _printed(html, fetcher).pages
 
 
 def render_xlsx(r: ReportData) -> bytes:
