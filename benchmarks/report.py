@@ -6,14 +6,16 @@
 It loads the demo data into a temporary SQLite database (all editions since 2018, 181
 registrations in 2025, survey answers for about two thirds of them) and builds the 2025 report
 (figures, PDF/UA-1 and XLSX) in a fresh process, which reports its own time and peak memory:
-``build_s`` is the first build, as the running jobs process does it; ``repeat_build_s`` the
-next one in the same process (charts drawn again); ``startup_s`` the process's imports, app and
-the report renderer's warm-up (``reports.document.warm_up``), paid once when the jobs process
-starts. Target: build_s ≤ 5 and peak_rss_mb ≤ 300.
+``build_s`` is the first build, as the running jobs process does it, until the build is
+recorded (the jobs process then collects its garbage, untimed: the team's page already shows
+it done); ``repeat_build_s`` the next one in the same process (charts drawn again);
+``startup_s`` the process's imports, app and the report renderer's warm-up
+(``reports.document.warm_up``), paid once when the jobs process starts. Target: build_s ≤ 5 and peak_rss_mb ≤ 300.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import random
@@ -107,6 +109,7 @@ def _build(folder: str, queue) -> None:
             times.append(time.perf_counter() - began)
             if len(times) == 1:
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            gc.collect()  # as build_pending does once a build is recorded
         pages = build.pages
         annex_rows = len(data.gather(edition, now=clock.now(), today=clock.now().date()).annex)  # the workload
     queue.put(

@@ -20,23 +20,19 @@ import hashlib
 import io
 import math
 import os
-import re
 from functools import cache, partial
 from pathlib import Path
-from xml.etree import ElementTree
 
-import cssselect2
 import pydyf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 from PIL import Image, ImageFile
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.layout.replaced import replacedbox_layout
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from campaign.kits.cards import BLEED_MM, SAFE_MM, HeroCard, MunicipalityCard, PosterSize, Visual
 from campaign.kits.print_fetch import DEFAULT_MEDIA_ROOT, AssetFetcher, _flatten_logo, _source
+from campaign.kits.print_html import XmlHTML, printable
 from campaign.kits.print_layout import (
     ASSET_ROOT,
     FONT_FILES,
@@ -183,17 +179,6 @@ def _serialised_once(cls: type) -> type:
     return once
 
 
-_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def _printable(value: object) -> object:
-    """Template output without control characters (a pasted vertical tab, say): they print as
-    nothing useful, and XML does not allow them."""
-    if isinstance(value, Markup):  # a {% set %} block: its own {{ }} parts went through here
-        return value
-    return _NOT_PRINTABLE.sub("", value) if isinstance(value, str) else value
-
-
 def _mm(value: float) -> str:
     return f"{value:.2f}mm"
 
@@ -214,24 +199,9 @@ def _poster_ua() -> CSS:
     )
 
 
-class _PosterHTML(HTML):
-    """HTML for the poster templates, which are well-formed XML (void elements closed with "/>").
-
-    It is parsed with the standard library's C XML parser, which is some 15 times faster than
-    WeasyPrint's pure-Python HTML5 parser. Its user-agent stylesheet is
-    ``_poster_ua``. Both lean on WeasyPrint internals (70.x): the attributes ``HTML.__init__``
-    sets and the ``_ua_stylesheets`` method; tests render and check every poster, so a WeasyPrint
-    update that changes them shows at once."""
-
-    def __init__(self, markup: str, *, base_url: str, url_fetcher: URLFetcher) -> None:
-        # Our own templates' output: card text is escaped by Jinja (it cannot declare entities)
-        # and cleared of characters XML does not allow (``_printable``).
-        root = ElementTree.fromstring(markup)  # noqa: S314
-        self.base_url = base_url
-        self.url_fetcher = url_fetcher
-        self.media_type = "print"
-        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
-        self.etree_element = self.wrapper_element.etree_element
+class _PosterHTML(XmlHTML):
+    """A poster template's HTML, parsed as XML (``XmlHTML``), with ``_poster_ua`` as its
+    user-agent stylesheet."""
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         return [_poster_ua()]
@@ -258,7 +228,7 @@ class PrintRenderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            finalize=_printable,
+            finalize=printable,
         )
         self._env.filters["mm"] = _mm
 

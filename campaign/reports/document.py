@@ -18,10 +18,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
 from campaign.kits.print_fetch import AssetFetcher
+from campaign.kits.print_html import XmlHTML, printable
 from campaign.kits.print_layout import ASSET_ROOT, ink_on
 from campaign.monitoring import charts
 from campaign.reference.models import PILLAR_NAMES_NL, Pillar
@@ -199,7 +200,8 @@ def _charts(r: ReportData) -> dict[str, Chart]:
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    # ``printable``: the PDF parses the HTML as XML, which allows no control characters.
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), finalize=printable)
 
 
 @cache
@@ -267,9 +269,10 @@ img, svg { overflow: hidden }
 """
 
 
-class ReportHTML(HTML):
-    """WeasyPrint's HTML with the report's user-agent stylesheet (``_report_ua``); it overrides
-    ``HTML._ua_stylesheets``, an internal of WeasyPrint 70.x, as the kits' posters do."""
+class ReportHTML(XmlHTML):
+    """The report's HTML, parsed as XML (``XmlHTML``: report.html is well-formed XML), with the
+    report's user-agent stylesheet (``_report_ua``); it overrides ``HTML._ua_stylesheets``, an
+    internal of WeasyPrint 70.x, as the kits' posters do."""
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         return [_report_ua()]
@@ -332,11 +335,12 @@ class RenderedPdf(NamedTuple):
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused, then one collection. WeasyPrint makes a great
-    many small objects for a report, and the collector ran some 400 times during a build, scanning
-    them again and again: 0.4-0.7 s of a 3.5 s build here (measured with ``gc.callbacks``, in a
-    warm process). Paused, builds in the same process took 2.7-2.9 s against 3.5-3.6 s, and the
-    process's peak memory rose by up to 15 MB (benchmarks/report.py: 188 MB before and after)."""
+    """Python's cyclic garbage collector paused. WeasyPrint makes a great many small objects for a
+    report, and the collector ran some 400 times during a build, scanning them again and again:
+    0.4-0.7 s of a 3.5 s build here (measured with ``gc.callbacks``, in a warm process). Paused,
+    builds in the same process took 2.7-2.9 s against 3.5-3.6 s. The laid-out document is left
+    for the caller to collect once the build is recorded (``services.build_pending``): that one
+    collection takes 0.2-0.3 s here, and the team need not wait for it."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -344,7 +348,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-        gc.collect()
 
 
 def render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None = None) -> RenderedPdf:
@@ -372,14 +375,14 @@ def _render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None) -> R
 
 def _printed(html: str, fetcher: AssetFetcher) -> RenderedPdf:
     """``html`` printed as a tagged PDF/UA-1 document, the way every build and the warm-up do it."""
-    document = ReportHTML(string=html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
+    document = ReportHTML(html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
         pdf_variant="pdf/ua-1", font_config=_fonts()
     )
     return RenderedPdf(document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False), len(document.pages))
 
 
 WARM_UP_SAMPLE = """<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>Voorbeeld</title><style>
+<html lang="nl"><head><meta charset="utf-8"/><title>Voorbeeld</title><style>
 @font-face { font-family: "Atkinson Hyperlegible"; font-weight: 400;
   src: url("{font_dir}/AtkinsonHyperlegible-Regular.ttf"); }
 @font-face { font-family: "Atkinson Hyperlegible"; font-weight: 700;

@@ -5,6 +5,7 @@ can show it. ``flask report build`` runs the same steps at once."""
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 from pathlib import Path
 
@@ -123,7 +124,9 @@ def fail_abandoned(alive: set[str]) -> int:
 
 def build_pending(*, now: datetime, media_root: Path, worker: str) -> dict[str, int]:
     """The jobs process's task: every pending build, one after the other, with its progress
-    committed at each step. A build that fails is marked failed with its error."""
+    committed at each step. A build that fails is marked failed with its error. Once a build is
+    recorded (the team's page shows it done), the garbage of its layout is collected: the PDF is
+    laid out with the collector paused (``document.render_pdf``)."""
     done = failed = 0
     while (build := claim_pending(worker=worker)) is not None:
         try:
@@ -140,4 +143,5 @@ def build_pending(*, now: datetime, media_root: Path, worker: str) -> dict[str, 
         else:
             done += 1
         db.session.commit()
+        gc.collect()
     return {"built": done, "failed": failed}
