@@ -204,6 +204,7 @@ def lines(
             show_dots=False,
             x_labels_major_every=every,
             show_minor_x_labels=False,
+            truncate_label=-1,  # pygal shortens labels to fit every day's slot, minor ones included: "…"
             stroke_style={"width": 3},
             height=380,
         )

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
+from campaign.kits import print_svg
 from campaign.kits.print_fetch import AssetFetcher
 from campaign.kits.print_html import XmlHTML, printable
 from campaign.kits.print_layout import ASSET_ROOT, ink_on
@@ -374,7 +375,9 @@ def _render_pdf(r: ReportData, *, media_root: Path, logo_path: Path | None) -> R
 
 
 def _printed(html: str, fetcher: AssetFetcher) -> RenderedPdf:
-    """``html`` printed as a tagged PDF/UA-1 document, the way every build and the warm-up do it."""
+    """``html`` printed as a tagged PDF/UA-1 document, the way every build and the warm-up do it.
+    The charts' texts are drawn in whole runs (``print_svg``)."""
+    print_svg.install()
     document = ReportHTML(html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=fetcher).render(
         pdf_variant="pdf/ua-1", font_config=_fonts()
     )

@@ -31,6 +31,14 @@ def test_a_chart_is_static_and_named():
     assert svg.count('class="rect reactive') == 2 and "guide line" not in svg
 
 
+def test_a_timeline_shows_its_day_labels_in_full():
+    days = tuple(str(-d) for d in range(150, 0, -1))
+    svg = charts.lines(days, (("2025", tuple(range(150))),), label="Inschrijvingen per dag", every=14)
+    labels = [t.text for t in ElementTree.fromstring(svg).iter(f"{{{charts.SVG}}}text") if t.text]
+    assert [label for label in labels if label.startswith("-")] == list(days[::14])
+    assert "…" not in labels
+
+
 def _png(svg: str, tmp_path, name: str) -> Image.Image:
     pdf = tmp_path / f"{name}.pdf"
     page = f'<style>@page {{ size: 190mm 100mm; margin: 0 }}</style><div style="width: 190mm">{svg}</div>'
