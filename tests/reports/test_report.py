@@ -104,6 +104,21 @@ def test_the_pdf_is_tagged_embeds_its_fonts_and_states_the_figures(editions, med
     assert all(str(figure.get("/Alt", "")).strip() not in ("", "Pygal") for figure in figures)
 
 
+def test_the_table_of_contents_gives_each_sections_page_and_links_to_it(editions, media_root):
+    _, current = editions
+    report = data.gather(current, now=NOW, today=TODAY)
+    pdf = PdfReader(io.BytesIO(document.render_pdf(report, media_root=media_root).data))
+    page_of = {name: pdf.get_destination_page_number(dest) + 1 for name, dest in pdf.named_destinations.items()}
+    contents = next(page for page in pdf.pages if page.extract_text().startswith("Inhoud"))
+    text = contents.extract_text()
+    for anchor, title in document.SECTIONS:  # "Het stappenplan 11": the title, then its page
+        assert re.search(rf"^{re.escape(title)} {page_of[anchor]}$", text, re.M), (title, text)
+    assert len({page_of[anchor] for anchor, _ in document.SECTIONS}) == len(document.SECTIONS)
+    assert "." not in text.replace("Aanhangsel: definities", "")  # no leader dots to read out
+    links = {str(annotation.get_object()["/Dest"]) for annotation in contents["/Annots"]}
+    assert links == {anchor for anchor, _ in document.SECTIONS}
+
+
 def _structure(element, kind: str) -> list:
     """The structure elements of type ``kind`` under ``element`` (a tagged PDF's tree)."""
     found, stack = [], [element]
