@@ -34,10 +34,12 @@ def printable(value: object) -> object:
 
 
 class XmlHTML(HTML):
-    """WeasyPrint's HTML, parsed from ``markup`` as XML (see the module's docstring)."""
+    """WeasyPrint's HTML, parsed from ``markup`` as XML (see the module's docstring), or made from
+    an element tree already parsed that way."""
 
-    def __init__(self, markup: str, *, base_url: str, url_fetcher: URLFetcher) -> None:
-        root = ElementTree.fromstring(markup)  # noqa: S314 - our own templates' output, see above
+    def __init__(self, markup: str | ElementTree.Element, *, base_url: str, url_fetcher: URLFetcher) -> None:
+        # S314: our own templates' output, see above
+        root = ElementTree.fromstring(markup) if isinstance(markup, str) else markup  # noqa: S314
         self.base_url = base_url
         self.url_fetcher = url_fetcher
         self.media_type = "print"

@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pypdf
 import pytest
@@ -461,3 +462,65 @@ def test_a_posters_other_size_written_from_its_painted_page_is_the_file_painted_
     assert _objects(again) == _objects(first[PosterSize.A3])
     identifiers = {reader(pdf).trailer["/ID"][0] for pdf in (first[PosterSize.A3], first[PosterSize.A4])}
     assert len(identifiers) == 2
+
+
+def _without_destinations(objects: list) -> list:
+    """``_objects`` with the catalog's named destinations (one for every element id) left out."""
+    return [re.sub(r"'/Names': \{'/Dests': .*?\]\]\}\}, ", "", str(entry)) for entry in objects]
+
+
+def _destinations(pdf: bytes) -> set[str]:
+    return set(reader(pdf).named_destinations)
+
+
+@pytest.mark.parametrize("size", list(PosterSize))
+@pytest.mark.parametrize("kind", ["hero", "participation"])
+def test_a_posters_band_laid_out_on_its_own_and_grafted_makes_the_poster_laid_out_whole(
+    kind, size, media_root, hero, municipality
+):
+    """The bottom band is laid out once and put on each page laid out without it: every object
+    of the file is the one of the poster laid out whole, the same boxes are where they were;
+    only the band's element ids have no PDF destinations."""
+    card = hero if kind == "hero" else municipality
+    grafted, whole = PrintRenderer(media_root=media_root), PrintRenderer(media_root=media_root)
+    whole.reuse_bands = False
+    make = {renderer: renderer.hero_poster if kind == "hero" else renderer.participation_poster
+            for renderer in (grafted, whole)}  # fmt: skip
+    ours, theirs = make[grafted](card, size=size), make[whole](card, size=size)
+
+    mine, reference = _objects(ours), _objects(theirs)
+    assert len(mine) > 10 and _without_destinations(mine) == _without_destinations(reference)
+    html = grafted.hero_html(card) if kind == "hero" else grafted.participation_html(card)
+    band_ids = {e.get("id") for e in ElementTree.fromstring(html).find(".//div[@id='band']").iter() if e.get("id")}
+    assert {"band", "band-municipality", "band-edition", "campaign-logo"} <= band_ids
+    assert _destinations(ours) == _destinations(theirs) - band_ids
+    assert grafted.layout(card, size=size) == whole.layout(card, size=size)
+
+
+def test_a_municipalitys_posters_share_one_laid_out_band(media_root, hero, municipality, monkeypatch):
+    renderer = PrintRenderer(media_root=media_root)
+    layouts = []
+    layout = renderer._layout
+    monkeypatch.setattr(renderer, "_layout", lambda html: layouts.append(html) or layout(html))
+    for name in ("An", "Bram", "Chloé"):
+        renderer.hero_poster(dataclasses.replace(hero, name=name), size=PosterSize.A3)
+    assert len(layouts) == 4  # three posters, one band
+    renderer.participation_poster(municipality, size=PosterSize.A3)  # its band holds the hashtags
+    renderer.hero_poster(dataclasses.replace(hero, name="Dirk", municipality="Gent"), size=PosterSize.A3)
+    assert len(layouts) == 8
+    assert len(renderer._bands) == 3
+
+
+def test_a_laid_out_band_is_laid_out_again_once_the_image_cache_is_emptied(media_root, hero, monkeypatch):
+    """WeasyPrint keeps an image's data in the renderer's image cache, which is emptied past
+    IMAGE_CACHE_ENTRIES images: the bands laid out before go with it."""
+    monkeypatch.setattr(render_print, "IMAGE_CACHE_ENTRIES", 1)
+    other = media_root / "images" / "other.jpg"
+    Image.new("RGB", (1600, 2000), "#A3C293").save(other, quality=85)
+    renderer = PrintRenderer(media_root=media_root)
+    posters = [
+        renderer.hero_poster(dataclasses.replace(hero, name=name, photo_path=str(path)), size=PosterSize.A3)
+        for name, path in (("An", hero.photo_path), ("Bram", other), ("Chloé", hero.photo_path))
+    ]
+    assert all(len(reader(pdf).pages) == 1 for pdf in posters)
+    assert len(renderer._bands) == 1
