@@ -392,8 +392,8 @@ def _graft(document, band: tuple) -> None:
     absolutely against the page: nothing else moves it, and it moves nothing else, so its boxes
     are where a layout of the whole poster puts them, and they are painted last, as the last
     element of the body is. This leans on WeasyPrint 70's box tree (``Page._page_box`` and the
-    boxes' ``children``); a test compares grafted posters with posters laid out whole, pixel for
-    pixel and box for box. The band's element ids get no PDF destinations (nothing links to
+    boxes' ``children``); a test compares grafted posters with posters laid out whole, PDF object
+    for object and box for box. The band's element ids get no PDF destinations (nothing links to
     them); several documents share the band's boxes, which painting only reads."""
     body = _body(document)
     body.children = [*body.children, *band]
