@@ -119,21 +119,27 @@ def test_the_table_of_contents_gives_each_sections_page_and_links_to_it(editions
     assert links == {anchor for anchor, _ in document.SECTIONS}
 
 
-def _structure(element, kind: str) -> list:
-    """The structure elements of type ``kind`` under ``element`` (a tagged PDF's tree)."""
-    found, stack = [], [element]
+def _elements(element) -> list[tuple]:
+    """The structure elements under ``element`` (a tagged PDF's tree), depth first in reading
+    order, each with its depth."""
+    found, stack = [], [(element, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if hasattr(node, "get_object"):
             node = node.get_object()
         if isinstance(node, list):
-            stack.extend(node)
+            stack.extend((child, depth) for child in reversed(node))
         elif hasattr(node, "get"):
-            if node.get("/S") == kind:
-                found.append(node)
+            if "/S" in node:
+                found.append((node, depth))
             if "/K" in node:
-                stack.append(node["/K"])
+                stack.append((node["/K"], depth + 1))
     return found
+
+
+def _structure(element, kind: str) -> list:
+    """The structure elements of type ``kind`` under ``element``."""
+    return [node for node, _ in _elements(element) if node.get("/S") == kind]
 
 
 def test_the_xlsx_holds_the_data_of_every_chart(editions):
@@ -319,19 +325,9 @@ def test_the_report_prints_as_weasyprints_own_html_parser_and_stylesheet_print_i
     assert "Een jaar.Ook dit." in registered["html"]
 
     def tags(pdf: bytes) -> list:
-        """The structure tree, depth first: each element's type, alternative text and depth."""
+        """The structure tree in reading order: each element's type, alternative text and depth."""
         root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
-        found, stack = [], [(root["/K"], 0)]
-        while stack:
-            node, depth = stack.pop()
-            node = node.get_object() if hasattr(node, "get_object") else node
-            if isinstance(node, list):
-                stack.extend((child, depth) for child in reversed(node))
-            elif hasattr(node, "get") and "/S" in node:
-                found.append((str(node["/S"]), str(node.get("/Alt", "")), depth))
-                if "/K" in node:
-                    stack.append((node["/K"], depth + 1))
-        return found
+        return [(str(node["/S"]), str(node.get("/Alt", "")), depth) for node, depth in _elements(root)]
 
     assert tags(ours) == tags(theirs)
     assert {"/Table", "/TR", "/TH", "/TD", "/Figure", "/H1", "/L", "/LI"} <= {tag for tag, _, _ in tags(ours)}
